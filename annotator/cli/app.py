@@ -1,0 +1,43 @@
+"""The typer app and the options every command shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+DEFAULT_DB = Path("annotations.db")
+
+app = typer.Typer(
+    name="annotator",
+    help="Correct spaCy entities, tag stances, export gold spaCy training data.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = typer.Option(DEFAULT_DB, "--db", help="The corpus database (created if missing).", dir_okay=False)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """A clear error for the user, no traceback."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.callback()
+def root(ctx: typer.Context, db: Path = DbOption) -> None:
+    """With no command: open the annotation window."""
+    if ctx.invoked_subcommand is None:
+        from annotator.cli.run import run_window
+
+        raise typer.Exit(run_window(db))
+
+
+def _register() -> None:
+    # imported for their @app.command side effect
+    from annotator.cli import importing, run, stats  # noqa: F401
+
+
+_register()

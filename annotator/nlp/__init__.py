@@ -1,0 +1,1 @@
+"""spaCy, loaded lazily: pipelines for pre-annotation, tokenizers for snapping and export."""

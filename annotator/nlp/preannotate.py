@@ -1,0 +1,60 @@
+"""Pre-annotating texts with a pipeline's NER, in batches, with long texts split."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def chunk_text(text: str, limit: int) -> list[tuple[int, str]]:
+    """Split a text longer than `limit` at paragraph, then line, then sentence or space breaks.
+
+    Returns (offset, piece) pairs; entities found in a piece are shifted by its offset.
+    """
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces = []
+    pos = 0
+    while pos < len(text):
+        end = min(pos + limit, len(text))
+        if end < len(text):
+            for sep in ("\n\n", "\n", ". ", " "):
+                cut = text.rfind(sep, pos + limit // 2, end)
+                if cut != -1:
+                    end = cut + len(sep)
+                    break
+        pieces.append((pos, text[pos:end]))
+        pos = end
+    return pieces
+
+
+def annotate(
+    nlp, items: Iterable[tuple[str, T]], batch_size: int = 64, n_process: int = 1, chunk: int = 100_000
+) -> Iterator[tuple[T, list[tuple[int, int, str]]]]:
+    """For each (text, context) in order, yield (context, entities as (start, end, label)).
+
+    One nlp.pipe call streams the whole input (so --n-process workers start once).
+    Texts beyond `chunk` characters are split, so a 2 MB article is annotated piece by
+    piece instead of tripping nlp.max_length.
+    """
+    limit = min(chunk, nlp.max_length)
+    contexts: dict[int, T] = {}
+
+    def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
+        for i, (text, ctx) in enumerate(items):
+            contexts[i] = ctx
+            for offset, piece in chunk_text(text, limit):
+                yield piece, (i, offset)
+
+    # every text yields at least one piece and nlp.pipe keeps order, so pieces arrive grouped by text
+    current, found, started = 0, [], False
+    for doc, (i, offset) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        if i != current:
+            yield contexts.pop(current), found
+            current, found = i, []
+        started = True
+        found.extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
+    if started:
+        yield contexts.pop(current), found

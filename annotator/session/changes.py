@@ -1,0 +1,88 @@
+"""Edits as reversible row operations.
+
+Every edit the user makes becomes a Change: a list of row inserts, deletes and updates.
+Its inverse is the undo. Applying one is a single transaction that also appends the
+Change to the history table, so the database never holds half an edit and every edit
+has provenance.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+PRIMARY_KEYS = {
+    "documents": "id",
+    "spans": "id",
+    "stances": "id",
+    "labels": "name",
+    "stance_targets": "name",
+    "stance_values": "name",
+}
+
+
+class ConflictError(RuntimeError):
+    """The rows an edit expected are no longer there (edited elsewhere, or undone twice)."""
+
+
+@dataclass(frozen=True)
+class Op:
+    table: str
+    before: dict | None  # None: an insert
+    after: dict | None  # None: a delete
+
+    def inverse(self) -> Op:
+        return Op(self.table, self.after, self.before)
+
+    def to_json(self) -> dict:
+        return {"table": self.table, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str
+    doc_id: int | None
+    ops: tuple[Op, ...]
+
+    def inverse(self) -> Change:
+        action = self.action[5:] if self.action.startswith("undo ") else f"undo {self.action}"
+        return Change(action, self.doc_id, tuple(op.inverse() for op in reversed(self.ops)))
+
+    def touched(self, table: str) -> list[Op]:
+        return [op for op in self.ops if op.table == table]
+
+    def ops_json(self) -> str:
+        return json.dumps([op.to_json() for op in self.ops], ensure_ascii=False)
+
+
+def apply_op(db, op: Op) -> None:
+    """Run one op inside the caller's transaction; raise ConflictError if the row moved."""
+    if op.table not in PRIMARY_KEYS:
+        raise ValueError(f"unknown table {op.table!r}")
+    pk = PRIMARY_KEYS[op.table]
+    if op.before is None and op.after is not None:
+        cols = list(op.after)
+        if db.execute(f"SELECT 1 FROM [{op.table}] WHERE [{pk}] = ?", [op.after[pk]]).fetchone():
+            raise ConflictError(f"{op.table} row {op.after[pk]!r} exists already (applied twice?)")
+        db.execute(
+            f"INSERT INTO [{op.table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' for _ in cols)})",
+            [op.after[c] for c in cols],
+        )
+    elif op.after is None and op.before is not None:
+        cur = db.execute(f"DELETE FROM [{op.table}] WHERE [{pk}] = ?", [op.before[pk]])
+        if cur.rowcount != 1:
+            raise ConflictError(f"{op.table} row {op.before[pk]!r} no longer exists")
+    elif op.before is not None and op.after is not None:
+        cols = [c for c in op.after if op.before.get(c) != op.after[c]]
+        if not cols:
+            return
+        checks = [c for c in op.before if c in cols]
+        where = " AND ".join([f"[{pk}] = ?"] + [f"[{c}] IS ?" for c in checks])
+        cur = db.execute(
+            f"UPDATE [{op.table}] SET {', '.join(f'[{c}] = ?' for c in cols)} WHERE {where}",
+            [op.after[c] for c in cols] + [op.before[pk]] + [op.before[c] for c in checks],
+        )
+        if cur.rowcount != 1:
+            raise ConflictError(f"{op.table} row {op.before[pk]!r} was changed elsewhere")
+    else:
+        raise ValueError("an op needs a before or an after row")

@@ -1,0 +1,374 @@
+"""A corpus: the one object the CLI and the window talk to.
+
+Reading methods return core dataclasses. Editing methods *plan* a Change (validated,
+nothing written); `apply` commits it in one transaction with its history row and then
+tells the listeners. Undo is `apply(change.inverse())`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from annotator.core.model import (
+    ANNOTATOR_ORIGIN,
+    IN_PROGRESS,
+    NEW,
+    STATUSES,
+    Document,
+    EntitySpan,
+    Label,
+    Stance,
+)
+from annotator.core.scheme import colour_for_new_label
+from annotator.core.spans import SpanError, check_span
+from annotator.session.changes import Change, ConflictError, Op, apply_op
+from annotator.storage import open_database
+
+SPAN_COLS = "id, doc_id, start, end, label, origin"
+STANCE_COLS = (
+    "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator"
+)
+
+
+class EditError(ValueError):
+    """An edit that is refused; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class DocRow:
+    id: int
+    title: str
+    status: str
+    n_spans: int
+
+
+def _now_sql() -> str:
+    return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+class Corpus:
+    def __init__(self, path: str | Path, annotator: str | None = None):
+        self.path = Path(path)
+        self.db = open_database(self.path)
+        self.annotator = annotator or _default_annotator()
+        self._listeners: list[Callable[[Change], None]] = []
+        self._lock = threading.RLock()
+
+    # ---- lifecycle -------------------------------------------------------
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def subscribe(self, listener: Callable[[Change], None]) -> None:
+        self._listeners.append(listener)
+
+    # ---- reading ---------------------------------------------------------
+    def document(self, doc_id: int) -> Document:
+        row = self.db.execute(
+            "SELECT id, title, text, status, source, meta, sha256 FROM documents WHERE id = ?", [doc_id]
+        ).fetchone()
+        if row is None:
+            raise EditError(f"document {doc_id} does not exist")
+        return Document(row[0], row[1], row[2], row[3], row[4], json.loads(row[5] or "{}"), row[6])
+
+    def spans(self, doc_id: int) -> list[EntitySpan]:
+        rows = self.db.execute(f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? ORDER BY start, end", [doc_id])
+        return [EntitySpan(*r) for r in rows]
+
+    def span(self, span_id: int) -> EntitySpan:
+        row = self.db.execute(f"SELECT {SPAN_COLS} FROM spans WHERE id = ?", [span_id]).fetchone()
+        if row is None:
+            raise EditError(f"entity {span_id} no longer exists")
+        return EntitySpan(*row)
+
+    def stances(self, doc_id: int) -> list[Stance]:
+        rows = self.db.execute(f"SELECT {STANCE_COLS} FROM stances WHERE doc_id = ? ORDER BY target, id", [doc_id])
+        return [_stance(r) for r in rows]
+
+    def labels(self, include_hidden: bool = True) -> list[Label]:
+        rows = self.db.execute("SELECT name, color, key, hidden, position FROM labels ORDER BY position, name")
+        out = [Label(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+        return out if include_hidden else [lb for lb in out if not lb.hidden]
+
+    def stance_targets(self, include_hidden: bool = True) -> list[str]:
+        sql = "SELECT name FROM stance_targets" + ("" if include_hidden else " WHERE hidden = 0") + " ORDER BY position, name"
+        return [r[0] for r in self.db.execute(sql)]
+
+    def stance_values(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM stance_values ORDER BY position, name")]
+
+    def meta(self, key: str, default=None):
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return default if row is None else row[0]
+
+    def _filter_sql(self, status: str | None, search: str | None) -> tuple[str, list]:
+        where, args = [], []
+        if status:
+            where.append("status = ?")
+            args.append(status)
+        if search:
+            where.append("(title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')")
+            pat = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            args += [pat, pat]
+        return (" WHERE " + " AND ".join(where)) if where else "", args
+
+    def count_documents(self, status: str | None = None, search: str | None = None) -> int:
+        where, args = self._filter_sql(status, search)
+        return self.db.execute(f"SELECT count(*) FROM documents{where}", args).fetchone()[0]
+
+    def document_rows(
+        self, offset: int = 0, limit: int = 200, status: str | None = None, search: str | None = None
+    ) -> list[DocRow]:
+        where, args = self._filter_sql(status, search)
+        rows = self.db.execute(
+            f"SELECT id, title, status, n_spans FROM documents{where} ORDER BY id LIMIT ? OFFSET ?",
+            args + [limit, offset],
+        )
+        return [DocRow(*r) for r in rows]
+
+    def progress(self) -> tuple[int, int]:
+        row = self.db.execute(
+            "SELECT sum(status = 'accepted'), count(*) FROM documents"
+        ).fetchone()
+        return row[0] or 0, row[1]
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for status, n in self.db.execute("SELECT status, count(*) FROM documents GROUP BY status"):
+            counts[status] = n
+        return counts
+
+    def next_unfinished(self, after_id: int | None = None) -> int | None:
+        """The next document after `after_id` that is new or in progress, wrapping around."""
+        sql = "SELECT id FROM documents WHERE status IN ('new', 'in_progress') AND id > ? ORDER BY id LIMIT 1"
+        row = self.db.execute(sql, [after_id or 0]).fetchone()
+        if row is None and after_id:
+            row = self.db.execute(sql, [0]).fetchone()
+        return row[0] if row else None
+
+    def neighbour(self, doc_id: int, step: int) -> int | None:
+        if step > 0:
+            row = self.db.execute("SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 1", [doc_id]).fetchone()
+        else:
+            row = self.db.execute("SELECT id FROM documents WHERE id < ? ORDER BY id DESC LIMIT 1", [doc_id]).fetchone()
+        return row[0] if row else None
+
+    # ---- planning edits (validate, write nothing) ------------------------
+    def plan_add_span(self, doc_id: int, start: int, end: int, label: str, origin: str = ANNOTATOR_ORIGIN) -> Change:
+        """A new entity; entities it overlaps are removed (the new one wins)."""
+        text = self._text(doc_id)
+        self._check_label(label)
+        try:
+            check_span(text, start, end)
+        except SpanError as exc:
+            raise EditError(str(exc)) from exc
+        overlapped = self.db.execute(
+            f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND start < ? AND end > ?", [doc_id, end, start]
+        ).fetchall()
+        if len(overlapped) == 1 and (overlapped[0][2], overlapped[0][3]) == (start, end) and overlapped[0][4] == label:
+            raise EditError(f"{text[start:end]!r} is already {label}")
+        new_id = self._next_id("spans")
+        ops = [Op("spans", _span_row(r), None) for r in overlapped]
+        ops += self._holder_ops_for_removed([r[0] for r in overlapped])
+        ops.append(Op("spans", None, {"id": new_id, "doc_id": doc_id, "start": start, "end": end, "label": label, "origin": origin}))
+        return self._finish(f"add {label} {text[start:end]!r}", doc_id, ops)
+
+    def plan_delete_span(self, span_id: int) -> Change:
+        span = self.span(span_id)
+        ops = self._holder_ops_for_removed([span_id]) + [Op("spans", _span_row(asdict(span)), None)]
+        return self._finish(f"delete {span.label} {self._text(span.doc_id)[span.start:span.end]!r}", span.doc_id, ops)
+
+    def plan_relabel_span(self, span_id: int, label: str) -> Change:
+        span = self.span(span_id)
+        self._check_label(label)
+        if span.label == label:
+            raise EditError(f"the entity is already {label}")
+        before = _span_row(asdict(span))
+        after = dict(before, label=label, origin=ANNOTATOR_ORIGIN)
+        return self._finish(f"relabel {span.label} → {label}", span.doc_id, [Op("spans", before, after)])
+
+    def plan_resize_span(self, span_id: int, start: int, end: int) -> Change:
+        span = self.span(span_id)
+        text = self._text(span.doc_id)
+        try:
+            check_span(text, start, end)
+        except SpanError as exc:
+            raise EditError(str(exc)) from exc
+        if (start, end) == (span.start, span.end):
+            raise EditError("the entity cannot move that way")
+        clash = self.db.execute(
+            "SELECT count(*) FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ?",
+            [span.doc_id, span_id, end, start],
+        ).fetchone()[0]
+        if clash:
+            raise EditError("the entity would overlap its neighbour")
+        before = _span_row(asdict(span))
+        after = dict(before, start=start, end=end, origin=ANNOTATOR_ORIGIN)
+        ops = [Op("spans", before, after)]
+        ops += [
+            Op("stances", row, dict(row, holder_start=start, holder_end=end, holder_text=text[start:end]))
+            for row in self._stance_rows("holder_span_id = ?", [span_id])
+        ]
+        return self._finish(f"resize {span.label} to {text[start:end]!r}", span.doc_id, ops)
+
+    def plan_set_status(self, doc_id: int, status: str) -> Change:
+        if status not in STATUSES:
+            raise EditError(f"unknown status {status!r}")
+        current = self.document(doc_id).status
+        if current == status:
+            raise EditError(f"the document is already {status.replace('_', ' ')}")
+        op = Op("documents", {"id": doc_id, "status": current}, {"id": doc_id, "status": status})
+        return Change(f"mark {status.replace('_', ' ')}", doc_id, (op,))
+
+    def plan_rename_label(self, old: str, new: str) -> Change:
+        new = new.strip()
+        if not new:
+            raise EditError("a label needs a name")
+        if any(lb.name == new for lb in self.labels()):
+            raise EditError(f"a label named {new} exists already")
+        row = self._label_row(old)
+        # spans follow through ON UPDATE CASCADE, so the rename is one row op
+        return Change(f"rename label {old} → {new}", None, (Op("labels", row, dict(row, name=new)),))
+
+    def plan_update_label(self, name: str, **fields) -> Change:
+        row = self._label_row(name)
+        unknown = set(fields) - {"color", "key", "hidden", "position"}
+        if unknown:
+            raise ValueError(f"unknown label fields {unknown}")
+        if fields.get("key"):
+            taken = [lb.name for lb in self.labels() if lb.key == fields["key"] and lb.name != name]
+            if taken:
+                raise EditError(f"key {fields['key']!r} is already used by {taken[0]}")
+        after = dict(row, **{k: int(v) if k == "hidden" else v for k, v in fields.items()})
+        return Change(f"change label {name}", None, (Op("labels", row, after),))
+
+    def plan_add_label(self, name: str, color: str | None = None, key: str = "") -> Change:
+        name = name.strip()
+        if not name:
+            raise EditError("a label needs a name")
+        labels = self.labels()
+        if any(lb.name == name for lb in labels):
+            raise EditError(f"a label named {name} exists already")
+        if key and any(lb.key == key for lb in labels):
+            raise EditError(f"key {key!r} is already used")
+        row = {"name": name, "color": color or colour_for_new_label(len(labels)), "key": key, "hidden": 0,
+               "position": max((lb.position for lb in labels), default=-1) + 1}
+        return Change(f"add label {name}", None, (Op("labels", None, row),))
+
+    # ---- applying --------------------------------------------------------
+    def apply(self, change: Change) -> Change:
+        """Commit a change (one transaction, with its history row), then notify listeners."""
+        with self._lock:
+            try:
+                with self.db.atomic():
+                    for op in change.ops:
+                        apply_op(self.db, op)
+                    if change.doc_id is not None:
+                        self._check_no_overlap(change)
+                        self.db.execute(
+                            f"UPDATE documents SET updated_at = {_now_sql()}, annotator = ? WHERE id = ?",
+                            [self.annotator, change.doc_id],
+                        )
+                    self.db.execute(
+                        "INSERT INTO history (annotator, doc_id, action, ops) VALUES (?, ?, ?, ?)",
+                        [self.annotator, change.doc_id, change.action, change.ops_json()],
+                    )
+            except sqlite3.IntegrityError as exc:
+                raise EditError(f"refused: {exc}") from exc
+        for listener in list(self._listeners):
+            listener(change)
+        return change
+
+    def history(self, doc_id: int | None = None, limit: int = 100) -> list[dict]:
+        where, args = ("WHERE doc_id = ?", [doc_id]) if doc_id is not None else ("", [])
+        rows = self.db.execute(
+            f"SELECT id, ts, annotator, doc_id, action, ops FROM history {where} ORDER BY id DESC LIMIT ?", args + [limit]
+        )
+        return [dict(zip(("id", "ts", "annotator", "doc_id", "action", "ops"), r)) for r in rows]
+
+    # ---- helpers ---------------------------------------------------------
+    def _finish(self, action: str, doc_id: int, ops: list[Op]) -> Change:
+        """Any entity edit moves a new document to in progress, in the same change."""
+        status = self.db.execute("SELECT status FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+        if status == NEW:
+            ops.append(Op("documents", {"id": doc_id, "status": NEW}, {"id": doc_id, "status": IN_PROGRESS}))
+        return Change(action, doc_id, tuple(ops))
+
+    def _text(self, doc_id: int) -> str:
+        row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise EditError(f"document {doc_id} does not exist")
+        return row[0]
+
+    def _check_label(self, label: str) -> None:
+        if not self.db.execute("SELECT 1 FROM labels WHERE name = ?", [label]).fetchone():
+            raise EditError(f"unknown label {label!r}")
+
+    def _label_row(self, name: str) -> dict:
+        row = self.db.execute("SELECT name, color, key, hidden, position FROM labels WHERE name = ?", [name]).fetchone()
+        if row is None:
+            raise EditError(f"unknown label {name!r}")
+        return dict(zip(("name", "color", "key", "hidden", "position"), row))
+
+    def _next_id(self, table: str) -> int:
+        # ids are planned before the write so that redo re-inserts the very same row
+        # AUTOINCREMENT's sequence: an id once used (even if deleted since) is never planned again
+        seq = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
+        top = self.db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0]
+        return max(seq[0] if seq else 0, top or 0) + 1
+
+    def _stance_rows(self, where: str, args: list) -> list[dict]:
+        cols = [c.strip() for c in STANCE_COLS.split(",")]
+        rows = self.db.execute(f"SELECT {STANCE_COLS} FROM stances WHERE {where}", args)
+        return [dict(zip(cols, r)) for r in rows]
+
+    def _holder_ops_for_removed(self, span_ids: list[int]) -> list[Op]:
+        """A stance whose holder entity goes keeps the holder's text and offsets, unlinked."""
+        if not span_ids:
+            return []
+        marks = ",".join("?" for _ in span_ids)
+        rows = self._stance_rows(f"holder_span_id IN ({marks})", span_ids)
+        return [Op("stances", row, dict(row, holder_span_id=None)) for row in rows]
+
+    def _check_no_overlap(self, change: Change) -> None:
+        # only the rows this change wrote can clash; checked inside the transaction as the last guard
+        for op in change.touched("spans"):
+            row = op.after
+            if row is None:
+                continue
+            clash = self.db.execute(
+                "SELECT start, end FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ? LIMIT 1",
+                [row["doc_id"], row["id"], row["end"], row["start"]],
+            ).fetchone()
+            if clash:
+                raise ConflictError(f"entities [{row['start']}, {row['end']}) and [{clash[0]}, {clash[1]}) would overlap")
+
+def _span_row(r) -> dict:
+    if isinstance(r, dict):
+        return {k: r[k] for k in ("id", "doc_id", "start", "end", "label", "origin")}
+    return dict(zip(("id", "doc_id", "start", "end", "label", "origin"), r))
+
+
+def _stance(r) -> Stance:
+    return Stance(*r)
+
+
+def _default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers; provenance still records something
+        return "annotator"
+
+
+__all__ = ["Corpus", "DocRow", "EditError", "ConflictError"]

@@ -1,0 +1,149 @@
+"""The import use case: read files, drop duplicates, pre-annotate, store in batches."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.records import Record, Rejection
+from annotator.core.spans import trim
+from annotator.session.corpus import Corpus
+from annotator.session.importer import store_records
+
+ProgressFn = Callable[[int, int | None], None]
+
+
+@dataclass
+class ImportReport:
+    added: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    new_labels: list[str] = field(default_factory=list)
+    model: str | None = None
+    model_spans: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def seeds_dir() -> Path:
+    """The seed articles shipped with the app (the repository's seeds/ folder)."""
+    repo = Path(__file__).resolve().parents[2] / "seeds"
+    return repo if repo.is_dir() else Path.cwd() / "seeds"
+
+
+def _fresh(corpus: Corpus, items: Iterable[Record | Rejection], report: ImportReport) -> Iterator[Record]:
+    """Records whose text is new to the corpus and to this run; rejections are collected."""
+    seen: set[str] = set()
+    for item in items:
+        if isinstance(item, Rejection):
+            report.rejected.append(item)
+            continue
+        sha = item.sha256
+        if sha in seen or corpus.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", [sha]).fetchone():
+            report.duplicates += 1
+            continue
+        seen.add(sha)
+        yield item
+
+
+def _clean_model_spans(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    # a model span never has whitespace edges in practice, but stored spans must obey the rule
+    out = []
+    for start, end, label in ents:
+        start, end = trim(text, start, end)
+        if start < end:
+            out.append((start, end, label))
+    return out
+
+
+def import_paths(
+    corpus: Corpus,
+    paths: Iterable[str | Path],
+    model: str | None = "default",
+    *,
+    nlp=None,
+    batch_size: int = 64,
+    n_process: int = 1,
+    commit_every: int = 256,
+    on_progress: ProgressFn | None = None,
+) -> ImportReport:
+    """Import files and folders into the corpus.
+
+    `model`: "default" (official en_core_web_sm if installed, else the bundled one), "none" or
+    None (no pre-annotation), or any installed pipeline name or path. A loaded `nlp` may be
+    passed instead. Records with spans in the file keep them and are not sent to the model.
+    Each batch of `commit_every` documents is one transaction, so a killed import leaves whole
+    documents only, and re-running it completes the rest (duplicates are skipped by text hash).
+    """
+    from annotator.io.readers import read_paths
+
+    started = time.perf_counter()
+    report = ImportReport()
+    records = _fresh(corpus, read_paths(paths), report)
+    if nlp is None and model not in (None, "none"):
+        from annotator.nlp.models import load_ner
+
+        nlp = load_ner(None if model == "default" else model)
+    if nlp is not None:
+        from annotator.nlp.models import model_id
+        from annotator.nlp.preannotate import annotate
+
+        report.model = model_id(nlp)
+        _remember_model(corpus, report.model)
+        # texts with their own spans go through as "" so order is kept at no cost
+        annotated = annotate(
+            nlp, ((r.text if r.spans is None else "", r) for r in records), batch_size=batch_size, n_process=n_process
+        )
+    else:
+        annotated = ((r, None) for r in records)
+
+    batch: list[Record] = []
+    origins: dict[int, str] = {}
+    done = 0
+
+    def flush() -> None:
+        nonlocal batch, origins
+        if batch:
+            result = store_records(corpus, batch, origins)
+            report.added.extend(result.added)
+            report.duplicates += len(result.duplicates)
+            report.new_labels.extend(lb for lb in result.new_labels if lb not in report.new_labels)
+        batch, origins = [], {}
+
+    for rec, ents in annotated:
+        if rec.spans is None:
+            rec.spans = _clean_model_spans(rec.text, ents) if ents is not None else []
+            if ents is not None:
+                origins[len(batch)] = report.model
+                report.model_spans += len(rec.spans)
+        batch.append(rec)
+        done += 1
+        if on_progress:
+            on_progress(done, None)
+        if len(batch) >= commit_every:
+            flush()
+    flush()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _remember_model(corpus: Corpus, model: str) -> None:
+    """The corpus keeps the list of pre-annotation models (the export's manifest reads it)."""
+    with corpus.db.atomic():
+        models = json.loads(corpus.meta("models", "[]"))
+        if model not in models:
+            models.append(model)
+            corpus.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('models', ?)", [json.dumps(models)])
+
+
+def import_seeds_if_empty(corpus: Corpus, model: str | None = "default", on_progress: ProgressFn | None = None) -> ImportReport | None:
+    """First run: an empty corpus gets the seed articles, pre-annotated, so there is real work at once."""
+    if corpus.count_documents() > 0:
+        return None
+    return import_paths(corpus, [seeds_dir()], model=model, on_progress=on_progress)

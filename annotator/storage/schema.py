@@ -1,0 +1,140 @@
+"""The schema, as an ordered list of sqlite-utils migrations.
+
+Append new migrations at the end; never edit one that has shipped.
+SCHEMA_VERSION is the number of migrations and is also kept in PRAGMA user_version,
+so an older build can tell a newer database apart without knowing its migrations.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from sqlite_utils.migrations import Migrations
+
+from annotator.core.scheme import DEFAULT_LABELS, DEFAULT_STANCE_TARGETS, DEFAULT_STANCE_VALUES
+
+MIGRATION_SET = "annotator"
+migrations = Migrations(MIGRATION_SET)
+
+
+def run_script(db, script: str) -> None:
+    """Execute statements one by one: executescript() would COMMIT the migration's transaction."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            db.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending!r}")
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db):
+    run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            sha256 TEXT NOT NULL UNIQUE,
+            meta TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'in_progress', 'accepted', 'skipped')),
+            n_spans INTEGER NOT NULL DEFAULT 0,
+            annotator TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE INDEX documents_status ON documents(status, id);
+
+        CREATE TABLE labels (
+            name TEXT PRIMARY KEY CHECK (length(name) > 0),
+            color TEXT NOT NULL,
+            key TEXT NOT NULL DEFAULT '',
+            hidden INTEGER NOT NULL DEFAULT 0,
+            position INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+            origin TEXT NOT NULL DEFAULT 'annotator',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            CHECK (start >= 0 AND start < end)
+        );
+        CREATE INDEX spans_doc ON spans(doc_id, start);
+        CREATE INDEX spans_label ON spans(label);
+
+        CREATE TRIGGER spans_count_insert AFTER INSERT ON spans BEGIN
+            UPDATE documents SET n_spans = n_spans + 1 WHERE id = NEW.doc_id;
+        END;
+        CREATE TRIGGER spans_count_delete AFTER DELETE ON spans BEGIN
+            UPDATE documents SET n_spans = n_spans - 1 WHERE id = OLD.doc_id;
+        END;
+
+        CREATE TABLE stance_targets (
+            name TEXT PRIMARY KEY CHECK (length(name) > 0),
+            hidden INTEGER NOT NULL DEFAULT 0,
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE stance_values (
+            name TEXT PRIMARY KEY CHECK (length(name) > 0),
+            position INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE stances (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            holder_span_id INTEGER REFERENCES spans(id) ON DELETE SET NULL,
+            holder_text TEXT NOT NULL DEFAULT '',
+            holder_start INTEGER,
+            holder_end INTEGER,
+            target TEXT NOT NULL REFERENCES stance_targets(name) ON UPDATE CASCADE,
+            value TEXT NOT NULL REFERENCES stance_values(name) ON UPDATE CASCADE,
+            ev_start INTEGER,
+            ev_end INTEGER,
+            note TEXT NOT NULL DEFAULT '',
+            annotator TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            CHECK ((ev_start IS NULL AND ev_end IS NULL) OR (ev_start >= 0 AND ev_start < ev_end))
+        );
+        CREATE INDEX stances_doc ON stances(doc_id);
+
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            ts TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            annotator TEXT NOT NULL DEFAULT '',
+            doc_id INTEGER,
+            action TEXT NOT NULL,
+            ops TEXT NOT NULL
+        );
+        CREATE INDEX history_doc ON history(doc_id, id);
+        CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+            BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+        CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+            BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+        """
+    )
+    db["labels"].insert_all(
+        [{"name": lb.name, "color": lb.color, "key": lb.key, "hidden": 0, "position": lb.position} for lb in DEFAULT_LABELS]
+    )
+    db["stance_targets"].insert_all([{"name": t, "hidden": 0, "position": i} for i, t in enumerate(DEFAULT_STANCE_TARGETS)])
+    db["stance_values"].insert_all([{"name": v, "position": i} for i, v in enumerate(DEFAULT_STANCE_VALUES)])
+    db["meta"].insert_all(
+        [{"key": "lang", "value": "en"}, {"key": "models", "value": json.dumps([])}]
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)
+KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
