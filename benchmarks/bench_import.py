@@ -70,7 +70,7 @@ def main() -> None:
             plain_times.append(timed(plain))
             corpus = Corpus(Path(tmp) / f"bench{r}.db")
 
-            def do_import():
+            def do_import(corpus=corpus):
                 nonlocal report
                 report = import_paths(corpus, [folder], nlp=nlp, batch_size=args.batch_size)
 

@@ -37,7 +37,7 @@ def root(ctx: typer.Context, db: Path = DbOption) -> None:
 
 def _register() -> None:
     # imported for their @app.command side effect
-    from annotator.cli import importing, run, stats  # noqa: F401
+    from annotator.cli import export, importing, restore, run, stats  # noqa: F401
 
 
 _register()

@@ -14,18 +14,19 @@ def nearest_speaker(
 ) -> EntitySpan | None:
     """The entity most likely to hold a stance voiced in [start, end), or None.
 
-    Inside the sentence the first entity of the earliest label in `labels` wins ("Ukrainian
-    negotiator Rustem Umerov said" -> Umerov; "... diplomacy," Zelensky said -> Zelensky):
-    a person quoted outranks the nation or body mentioned around them. With no speaker
-    inside, the nearest one before the sentence, again a person first ("Zelensky said ...
-    He added ..."). `spans` need not be sorted.
+    A person is preferred over the other speaker labels: "Ukrainian negotiator Rustem Umerov
+    said" -> Umerov, "'... diplomacy,' Zelensky said" -> Zelensky. Inside the sentence the
+    first person wins, else the first speaker entity (the subject, usually: "Russia rejected ...").
+    With no speaker inside, the nearest one before the sentence, again a person first
+    ("Zelensky said ... He added ..."). The first of `labels` is the preferred one; `spans`
+    need not be sorted.
     """
-    rank = {label: i for i, label in enumerate(labels)}
-    speakers = [s for s in spans if s.label in rank]
+    preferred = labels[0] if labels else None
+    speakers = [s for s in spans if s.label in labels]
     inside = [s for s in speakers if s.start >= start and s.end <= end]
     if inside:
-        return min(inside, key=lambda s: (rank[s.label], s.start))
+        return min(inside, key=lambda s: (s.label != preferred, s.start))
     before = [s for s in speakers if s.end <= start]
     if before:
-        return min(before, key=lambda s: (rank[s.label], -s.start))
+        return min(before, key=lambda s: (s.label != preferred, -s.start))
     return None

@@ -1,1 +1,1 @@
-"""Importers and exporters."""
+"""Importers and exporters: files in, records out (and records back to files)."""

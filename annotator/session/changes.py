@@ -69,9 +69,14 @@ def apply_op(db, op: Op) -> None:
             [op.after[c] for c in cols],
         )
     elif op.after is None and op.before is not None:
-        cur = db.execute(f"DELETE FROM [{op.table}] WHERE [{pk}] = ?", [op.before[pk]])
+        # the whole row must be as planned: undoing an add must not delete a row edited since
+        cols = list(op.before)
+        cur = db.execute(
+            f"DELETE FROM [{op.table}] WHERE {' AND '.join(f'[{c}] IS ?' for c in cols)}", [op.before[c] for c in cols]
+        )
         if cur.rowcount != 1:
-            raise ConflictError(f"{op.table} row {op.before[pk]!r} no longer exists")
+            exists = db.execute(f"SELECT 1 FROM [{op.table}] WHERE [{pk}] = ?", [op.before[pk]]).fetchone()
+            raise ConflictError(f"{op.table} row {op.before[pk]!r} " + ("was changed elsewhere" if exists else "no longer exists"))
     elif op.before is not None and op.after is not None:
         cols = [c for c in op.after if op.before.get(c) != op.after[c]]
         if not cols:

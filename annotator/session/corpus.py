@@ -29,6 +29,9 @@ from annotator.core.scheme import colour_for_new_label
 from annotator.core.spans import SpanError, check_span
 from annotator.session.changes import Change, ConflictError, Op, apply_op
 from annotator.storage import open_database
+from annotator.storage.backup import RollingBackups
+from annotator.storage.integrity import write_failure
+from annotator.storage.lock import InstanceLock
 
 SPAN_COLS = "id, doc_id, start, end, label, origin"
 STANCE_COLS = (
@@ -53,16 +56,40 @@ def _now_sql() -> str:
 
 
 class Corpus:
-    def __init__(self, path: str | Path, annotator: str | None = None):
+    def __init__(self, path: str | Path, annotator: str | None = None, *, read_only: bool = False):
+        """Writers take the database's instance lock (DatabaseLocked names the holder); `read_only`
+        (stats, export) neither locks nor backs up, and any write raises EditError."""
         self.path = Path(path)
-        self.db = open_database(self.path)
+        self.read_only = read_only
+        self._instance = None if read_only else InstanceLock(self.path).acquire()
+        try:
+            # after a kill or crash the whole file is checked, otherwise only cheaply (see storage.integrity)
+            self.db = open_database(self.path, thorough=bool(self._instance and self._instance.unclean))
+        except BaseException:
+            if self._instance:
+                self._instance.release()
+            raise
+        if read_only:
+            self.db.execute("PRAGMA query_only = ON")
+        self.backups = None if read_only else RollingBackups(self.path)
         self.annotator = annotator or _default_annotator()
         self._listeners: list[Callable[[Change], None]] = []
         self._lock = threading.RLock()
+        self._closed = False
 
     # ---- lifecycle -------------------------------------------------------
     def close(self) -> None:
-        self.db.conn.close()
+        """Back up (if anything was written), close, release the lock; a failed backup is logged, never raised."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.backups:
+                self.backups.on_close(self.db.conn)
+        finally:
+            self.db.conn.close()
+            if self._instance:
+                self._instance.release()
 
     def __enter__(self) -> Corpus:
         return self
@@ -137,6 +164,19 @@ class Corpus:
         )
         return [DocRow(*r) for r in rows]
 
+    def document_row(self, doc_id: int) -> DocRow | None:
+        """One row of the document list (no text), for refreshing it after an edit."""
+        row = self.db.execute("SELECT id, title, status, n_spans FROM documents WHERE id = ?", [doc_id]).fetchone()
+        return DocRow(*row) if row else None
+
+    def document_index(self, doc_id: int, status: str | None = None, search: str | None = None) -> int | None:
+        """Where a document sits in document_rows(status, search), or None if the filter leaves it out."""
+        where, args = self._filter_sql(status, search)
+        if not self.db.execute(f"SELECT 1 FROM documents{where}{' AND' if where else ' WHERE'} id = ?", args + [doc_id]).fetchone():
+            return None
+        where_before = f"{where}{' AND' if where else ' WHERE'} id < ?"
+        return self.db.execute(f"SELECT count(*) FROM documents{where_before}", args + [doc_id]).fetchone()[0]
+
     def progress(self) -> tuple[int, int]:
         row = self.db.execute(
             "SELECT sum(status = 'accepted'), count(*) FROM documents"
@@ -179,8 +219,9 @@ class Corpus:
         if len(overlapped) == 1 and (overlapped[0][2], overlapped[0][3]) == (start, end) and overlapped[0][4] == label:
             raise EditError(f"{text[start:end]!r} is already {label}")
         new_id = self._next_id("spans")
-        ops = [Op("spans", _span_row(r), None) for r in overlapped]
-        ops += self._holder_ops_for_removed([r[0] for r in overlapped])
+        # unlink holders before the delete: ON DELETE SET NULL would change the stance row under the unlink op
+        ops = self._holder_ops_for_removed([r[0] for r in overlapped])
+        ops += [Op("spans", _span_row(r), None) for r in overlapped]
         ops.append(Op("spans", None, {"id": new_id, "doc_id": doc_id, "start": start, "end": end, "label": label, "origin": origin}))
         return self._finish(f"add {label} {text[start:end]!r}", doc_id, ops)
 
@@ -286,6 +327,10 @@ class Corpus:
                     )
             except sqlite3.IntegrityError as exc:
                 raise EditError(f"refused: {exc}") from exc
+            except sqlite3.DatabaseError as exc:  # disk full, read-only, damaged: rolled back, nothing written
+                raise EditError(write_failure(exc)) from exc
+            if self.backups:
+                self.backups.after_write(self.db.conn)
         for listener in list(self._listeners):
             listener(change)
         return change

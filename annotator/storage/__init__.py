@@ -1,5 +1,5 @@
 """SQLite storage via sqlite-utils: schema, migrations, queries, transactions."""
 
-from annotator.storage.db import DatabaseError, SchemaTooNew, open_database
+from annotator.storage.db import DatabaseDamaged, DatabaseError, SchemaTooNew, open_database
 
-__all__ = ["DatabaseError", "SchemaTooNew", "open_database"]
+__all__ = ["DatabaseDamaged", "DatabaseError", "SchemaTooNew", "open_database"]

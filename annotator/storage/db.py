@@ -7,6 +7,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from annotator.storage import integrity
+from annotator.storage.backup import backup_dir, latest_good
 from annotator.storage.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
 
 
@@ -18,6 +20,20 @@ class SchemaTooNew(DatabaseError):
     pass
 
 
+class DatabaseDamaged(DatabaseError):
+    """The file is damaged; the message names the latest good backup and how to restore it."""
+
+    def __init__(self, path: Path, detail: str):
+        self.path, self.detail = path, detail
+        self.backup = latest_good(path)
+        if self.backup:
+            hint = (f"The latest good backup is from {self.backup.time:%Y-%m-%d %H:%M:%S} ({self.backup.documents} documents): "
+                    f"restore it with `annotator restore --db {path}`.")
+        else:
+            hint = f"No good backup was found in {backup_dir(path)}."
+        super().__init__(f"{path} is not a usable annotator database: {detail}. The file was not changed. {hint}")
+
+
 def _connect(path: str | Path) -> sqlite3.Connection:
     # autocommit-style connection: sqlite-utils' atomic() issues BEGIN/COMMIT itself
     conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None, check_same_thread=False)
@@ -26,21 +42,39 @@ def _connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def open_database(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Database:
+def open_database(path: str | Path, *, migrate: bool = True, thorough: bool = False) -> sqlite_utils.Database:
     """Open (creating if needed) and migrate a corpus database.
 
-    Refuses files that are not SQLite and databases written by a newer annotator.
+    Refuses files that are not SQLite, damaged ones (DatabaseDamaged) and databases written by
+    a newer annotator. PRAGMA quick_check runs when the file is small or `thorough` is asked
+    (after an unclean shutdown); otherwise only the header is checked, to keep opening fast.
     """
     p = Path(path)
     if p.exists() and p.is_dir():
         raise DatabaseError(f"{p} is a folder, not a database file")
+    problem = integrity.header_problem(p) if p.exists() else None
+    if problem is None and p.exists() and p.stat().st_size == 0 and backup_dir(p).is_dir():
+        problem = "empty file, yet backups of it exist"
+    if problem:
+        raise DatabaseDamaged(p, problem)
+    conn = None
     try:
         conn = _connect(p)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if p.exists() and (thorough or p.stat().st_size <= integrity.QUICK_CHECK_MAX_BYTES):
+            problem = integrity.check(conn)
+        if problem is None:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{p} is not a usable annotator database: {exc}") from exc
+        if conn is not None:
+            conn.close()
+        if integrity.is_damage(exc):
+            raise DatabaseDamaged(p, str(exc)) from exc
+        raise DatabaseError(f"{p} cannot be opened: {exc}") from exc
+    if problem:
+        conn.close()
+        raise DatabaseDamaged(p, problem)
     db = sqlite_utils.Database(conn)
     if version > SCHEMA_VERSION or _unknown_migrations(db):
         conn.close()
@@ -50,8 +84,10 @@ def open_database(path: str | Path, *, migrate: bool = True) -> sqlite_utils.Dat
         )
     if migrate and version < SCHEMA_VERSION:
         try:
-            migrations.apply(db)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # all pending migrations and the version bump in ONE transaction: killed midway, the old schema stays
+            with db.atomic():
+                migrations.apply(db)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise DatabaseError(f"could not create or migrate the schema of {p}: {exc}") from exc
