@@ -1,0 +1,109 @@
+"""Entity spans as Prodigy and doccano write them, checked against the text they belong to."""
+
+from __future__ import annotations
+
+from annotator.core.spans import SpanError, check_span, find_overlap
+from annotator.io.decoding import Invalid, check_encodable
+
+# key holding the span list -> (start key, end key) inside each span object
+SPAN_KEYS = {"spans": ("start", "end"), "entities": ("start_offset", "end_offset")}
+
+
+def json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def shorten(value: object, limit: int = 40) -> str:
+    text = repr(value)  # repr escapes control characters and broken surrogates
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def categories_in(obj: dict) -> list[str] | None:
+    """A "label" that names classes of the whole text (doccano or Prodigy text classification)."""
+    label = obj.get("label")
+    if isinstance(label, str):
+        return [label]
+    if isinstance(label, list) and label and all(isinstance(x, str) for x in label):
+        return list(label)
+    return None
+
+
+def span_key(obj: dict) -> str | None:
+    """Which key holds entity spans: "spans" (Prodigy), "entities" (doccano) or "label" (classic doccano)."""
+    label = obj.get("label")
+    if label is not None and not isinstance(label, (str, list)):
+        raise Invalid(f'"label" must be a list of [start, end, label] spans or a class name, got {json_type(label)}')
+    keys = [k for k in ("spans", "entities") if obj.get(k) is not None]
+    if isinstance(label, list) and categories_in(obj) is None:
+        keys.append("label")
+    if len(keys) > 1:
+        raise Invalid("entity spans are given twice, in " + " and ".join(f'"{k}"' for k in keys) + ": keep one")
+    return keys[0] if keys else None
+
+
+def read_spans(obj: dict, key: str, text: str) -> list[tuple[int, int, str]]:
+    items = obj[key]
+    if not isinstance(items, list):
+        raise Invalid(f'"{key}" must be a list of spans, got {json_type(items)}')
+    spans = []
+    good_labels: set[str] = set()  # a file repeats a handful of labels: check each once
+    for i, item in enumerate(items, 1):
+        start, end, label = _fields(key, item, i)
+        if not (isinstance(label, str) and label in good_labels):
+            _check_label(label, i)
+            good_labels.add(label)
+        try:
+            check_span(text, start, end)
+        except SpanError as err:
+            msg = str(err)
+            raise Invalid(f"span {i} {msg[5:]}" if msg.startswith("span ") else f"span {i}: {msg}") from None
+        said = item.get("text") if isinstance(item, dict) else None
+        if isinstance(said, str) and said != text[start:end]:
+            raise Invalid(
+                f"span {i} [{start}, {end}) covers {shorten(text[start:end])} but its \"text\" says {shorten(said)}"
+                " (offsets must count characters, not bytes or UTF-16 units)"
+            )
+        spans.append((start, end, label))
+    pair = find_overlap((s, e) for s, e, _ in spans)
+    if pair:
+        labels = {(s, e): lb for s, e, lb in spans}
+        a, b = pair
+        raise Invalid(
+            f"overlapping entities: [{a[0]}, {a[1]}) {shorten(text[a[0]:a[1]])} {labels[a]} "
+            f"and [{b[0]}, {b[1]}) {shorten(text[b[0]:b[1]])} {labels[b]}"
+        )
+    return spans
+
+
+def _fields(key: str, item: object, i: int) -> tuple[object, object, object]:
+    if key == "label":
+        if not isinstance(item, list) or len(item) != 3:
+            raise Invalid(f'span {i} in "label" must be [start, end, label], got {shorten(item)}')
+        return item[0], item[1], item[2]
+    if not isinstance(item, dict):
+        raise Invalid(f'span {i} in "{key}" is not an object (got {json_type(item)})')
+    start_key, end_key = SPAN_KEYS[key]
+    for k in (start_key, end_key, "label"):
+        if k not in item:
+            raise Invalid(f'span {i} in "{key}" has no "{k}"')
+    return item[start_key], item[end_key], item["label"]
+
+
+def _check_label(label: object, i: int) -> None:
+    if not isinstance(label, str):
+        raise Invalid(f"span {i} label must be a string, got {json_type(label)}")
+    if not label.strip():
+        raise Invalid(f"span {i} has an empty label")
+    if label != label.strip():
+        raise Invalid(f"span {i} label {shorten(label)} has whitespace at an edge")
+    check_encodable(label, f"span {i} label")

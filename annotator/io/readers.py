@@ -1,0 +1,92 @@
+"""Import files and folders into Records, or Rejections that say where and why; no database, no model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from annotator.core.records import Record, Rejection, title_from_text
+from annotator.core.spans import normalize_newlines
+from annotator.io.decoding import bom_of, bom_reason, utf8_reason
+from annotator.io.readers_jsonl import read_jsonl
+
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json-lines")
+SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+SUPPORTED = ", ".join(SUFFIXES)
+
+
+def read_paths(paths: Iterable[str | Path]) -> Iterator[Record | Rejection]:
+    """Records and rejections from files and folders, in order, one file at a time.
+
+    A file reached twice (named twice, or also inside a named folder) is read once.
+    """
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = yield from _walk(path)
+            if not found:
+                yield Rejection(str(given), 0, f"no {SUPPORTED} files in this folder")
+            for file in found:
+                yield from _read_once(file, str(file), seen)
+        elif not path.exists():
+            yield Rejection(str(given), 0, "no such file or folder")
+        elif not path.is_file():
+            yield Rejection(str(given), 0, "not a regular file")
+        elif path.suffix.lower() not in SUFFIXES:
+            yield Rejection(str(given), 0, _unsupported(path))
+        else:
+            yield from _read_once(path, str(given), seen)
+
+
+def _unsupported(path: Path) -> str:
+    reason = f"unsupported file type {path.suffix or '(no extension)'}: supported are {SUPPORTED}"
+    if path.suffix.lower() == ".json":
+        reason += " (a file with one JSON object per line can be renamed to .jsonl)"
+    return reason
+
+
+def _walk(folder: Path) -> Iterator[Rejection]:
+    """Yields the folders that cannot be listed; returns the supported files, sorted, hidden ones left out."""
+    problems: list[OSError] = []
+    files = []
+    for top, dirs, names in os.walk(folder, onerror=problems.append):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        files.extend(Path(top, n) for n in names if not n.startswith(".") and Path(n).suffix.lower() in SUFFIXES)
+    for err in problems:
+        yield Rejection(str(err.filename or folder), 0, f"cannot read the folder: {err.strerror or err}")
+    return sorted(files, key=lambda p: p.relative_to(folder).parts)
+
+
+def _read_once(path: Path, source: str, seen: set[Path]) -> Iterator[Record | Rejection]:
+    key = path.resolve()
+    if key in seen:
+        return
+    seen.add(key)
+    if path.exists() and not path.is_file():  # a pipe or device found in a folder would block or never end
+        yield Rejection(source, 0, "not a regular file")
+    elif path.suffix.lower() in TEXT_SUFFIXES:
+        yield read_txt(path, source)
+    else:
+        yield from read_jsonl(path, source)
+
+
+def read_txt(path: Path, source: str) -> Record | Rejection:
+    """One article per file; the title is its first non-empty line."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return Rejection(source, 0, f"cannot read the file: {err.strerror or err}")
+    name = bom_of(data)
+    if name:
+        return Rejection(source, 0, bom_reason(name))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return Rejection(source, 0, utf8_reason(data, err, whole_file=True))
+    if not text.strip():
+        return Rejection(source, 0, "empty text: the file is empty or only whitespace")
+    text, _ = normalize_newlines(text)
+    return Record(text=text, title=title_from_text(text), meta={"file": path.name}, spans=None, source=source, line=0)
