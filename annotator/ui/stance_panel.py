@@ -1,0 +1,445 @@
+"""The stance panel: the article's stance records grouped by target; the stance key opens its editor.
+
+Offsets in and out of this module are Python code points; the window converts at its Qt boundary.
+Every edit is planned by annotator.session.stances, committed with corpus.apply, and only then
+pushed on the undo stack (as already done), so nothing is shown as saved before it is.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Stance
+from annotator.core.speakers import nearest_speaker
+from annotator.nlp.sentences import sentence_at
+from annotator.session import Change, ConflictError, Corpus, EditError
+from annotator.session.stances import (
+    ARTICLE_HOLDER,
+    new_stance_id,
+    plan_add_stance,
+    plan_delete_stance,
+    plan_update_stance,
+    snap_to_tokens,
+)
+from annotator.ui.stance_editor import StanceEditor, elide, value_keys
+
+# entities that cannot hold an opinion are not offered as holders
+NON_HOLDER_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+TREE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2)
+STANCE_ID = Qt.ItemDataRole.UserRole
+
+
+class ChangeCommand(QUndoCommand):
+    """An edit that is already committed: the first redo (on push) does nothing."""
+
+    def __init__(self, corpus: Corpus, change: Change, on_error=None):
+        super().__init__(change.action)
+        self._corpus = corpus
+        self._change = change
+        self._applied = True
+        self._on_error = on_error
+
+    def redo(self) -> None:
+        if not self._applied:
+            self._run(self._change)
+
+    def undo(self) -> None:
+        self._run(self._change.inverse())
+
+    def _run(self, change: Change) -> None:
+        try:
+            self._corpus.apply(change)
+            self._applied = not self._applied
+        except (EditError, ConflictError) as exc:
+            # the rows moved under us (edited elsewhere): drop the command rather than lie about the state
+            self.setObsolete(True)
+            if self._on_error:
+                self._on_error(f"cannot {change.action}: {exc}")
+
+
+class StancePanel(QWidget):
+    """Stance records of the current article, grouped by target.
+
+    The window calls set_document() when an article opens and tag_at() on the stance key.
+    Signals (offsets in code points): evidence_selected(start, end) when a record or a pending
+    stance has evidence to show, evidence_cleared() when it has none, records_changed() after
+    the records were reloaded (redraw evidence marks from evidence_spans()), editing_finished()
+    when the editor closes (give the focus back to the article), message(str) for the status bar.
+    """
+
+    evidence_selected = Signal(int, int)
+    evidence_cleared = Signal()
+    records_changed = Signal()
+    editing_finished = Signal()
+    message = Signal(str)
+
+    def __init__(self, corpus: Corpus, undo_stack: QUndoStack, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.corpus = corpus
+        self.undo_stack = undo_stack
+        self.lang = corpus.meta("lang", "en")
+        self.doc_id: int | None = None
+        self.text = ""
+        self._stances: list[Stance] = []
+        self._spans_cache: list | None = None
+        self._editing: Stance | None = None  # the record in the editor, None when adding
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["Holder", "Value", "Evidence", "Note"])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.installEventFilter(self)
+        self.article_button = QPushButton("Article stance")
+        self.article_button.setToolTip("A stance of the whole article on a target, with no evidence span")
+        self.edit_button = QPushButton("Edit")
+        self.delete_button = QPushButton("Delete")
+        self.scheme_button = QPushButton("Targets…")
+        self.editor = StanceEditor()
+        self.editor.hide()
+
+        buttons = QHBoxLayout()
+        for button in (self.article_button, self.edit_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.scheme_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.editor)
+
+        self.tree.currentItemChanged.connect(self._on_current)
+        self.tree.itemDoubleClicked.connect(lambda *_: self.edit_selected())
+        self.article_button.clicked.connect(self.tag_document)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.scheme_button.clicked.connect(self.open_scheme)
+        self.editor.save_requested.connect(self.save)
+        self.editor.cancel_requested.connect(self.cancel)
+
+        ref = weakref.ref(self)
+
+        def listener(change: Change) -> None:
+            panel = ref()
+            if panel is not None and shiboken6.isValid(panel):
+                panel._on_corpus_change(change)
+
+        corpus.subscribe(listener)
+        self._update_buttons()
+
+    # ---- the window's entry points ----------------------------------------------
+    def set_document(self, doc_id: int | None, text: str | None = None) -> None:
+        self.cancel(quiet=True)
+        self.doc_id = doc_id
+        self.text = "" if doc_id is None else (text if text is not None else self.corpus.document(doc_id).text)
+        self.reload()
+
+    def tag_at(self, cursor_pos: int, selection: tuple[int, int] | None = None) -> bool:
+        """The stance key: the selection (or the sentence at the cursor) becomes the evidence.
+
+        With the editor already open, the evidence of the pending stance moves there instead.
+        Returns False (with a message) when there is nothing to tag.
+        """
+        if self.doc_id is None:
+            return False
+        s, e = sorted(max(0, min(p, len(self.text))) for p in selection) if selection else (0, 0)
+        if self.text[s:e].strip():
+            evidence = snap_to_tokens(self.text, s, e, self.lang)
+        else:
+            evidence = sentence_at(self.text, max(0, min(cursor_pos, len(self.text))), self.lang)
+            if evidence is None:
+                self._say("put the cursor in a sentence (or select a quote) to tag a stance")
+                return False
+        if not self.editor.isHidden():  # open (isVisible would be False while the panel's dock is closed)
+            self.editor.set_evidence(evidence)
+            self.evidence_selected.emit(*evidence)
+            self.editor.setFocus()
+            return True
+        self._open_editor(None, evidence, self._default_speaker(evidence))
+        return True
+
+    def tag_document(self) -> bool:
+        """A stance of the whole article: no evidence; the holder defaults to 'the article'."""
+        if self.doc_id is None:
+            return False
+        self._open_editor(None, None, None)
+        return True
+
+    def edit_selected(self) -> bool:
+        stance = self.selected_stance()
+        if stance is None:
+            self._say("select a stance to edit")
+            return False
+        self._open_editor(stance, None if stance.document_level else (stance.ev_start, stance.ev_end), None)
+        return True
+
+    def delete_selected(self) -> bool:
+        stance = self.selected_stance()
+        if stance is None:
+            self._say("select a stance to delete")
+            return False
+        return self._commit(lambda: plan_delete_stance(self.corpus, stance.id)) is not None
+
+    def evidence_spans(self) -> list[tuple[int, int, str]]:
+        """(start, end, 'TARGET=VALUE') of every evidence span of the article, for the window to mark."""
+        return [(s.ev_start, s.ev_end, f"{s.target}={s.value}") for s in self._stances if not s.document_level]
+
+    def selected_stance(self) -> Stance | None:
+        item = self.tree.currentItem()
+        stance_id = item.data(0, STANCE_ID) if item is not None else None
+        return next((s for s in self._stances if s.id == stance_id), None)
+
+    def select_stance(self, stance_id: int) -> None:
+        item = self._items().get(stance_id)
+        if item is not None:
+            self.tree.setCurrentItem(item)
+
+    def open_scheme(self):
+        from annotator.ui.stance_scheme_dialog import StanceSchemeDialog
+
+        dialog = StanceSchemeDialog(self.corpus, self.undo_stack, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    # ---- the editor ---------------------------------------------------------
+    def _open_editor(self, stance: Stance | None, evidence: tuple[int, int] | None, speaker) -> None:
+        self._editing = stance
+        targets = self.corpus.stance_targets(include_hidden=False)
+        if stance is not None and stance.target not in targets:
+            targets.append(stance.target)  # a hidden target stays on its records
+        if stance is not None:
+            holder = stance.holder_text
+        else:
+            holder = " ".join(self.text[speaker.start : speaker.end].split()) if speaker is not None else ARTICLE_HOLDER
+        self.editor.load(
+            adding=stance is None,
+            text=self.text,
+            evidence=evidence,
+            holders=self._holder_choices(evidence, speaker),
+            holder=holder,
+            targets=targets,
+            target=stance.target if stance else None,
+            values=self.corpus.stance_values(),
+            value=stance.value if stance else None,
+            note=stance.note if stance else "",
+        )
+        self.editor.show()
+        self.editor.setFocus()
+        if evidence is not None:
+            self.evidence_selected.emit(*evidence)
+        else:
+            self.evidence_cleared.emit()
+
+    def save(self) -> bool:
+        ed = self.editor
+        if ed.isHidden() or self.doc_id is None:
+            return False
+        target, value = ed.target(), ed.value()
+        if not target:
+            ed.show_error("pick a target: press its number")
+            return False
+        if not value:
+            keys = ", ".join(f"{k} {v}" for v, k in value_keys(self.corpus.stance_values()).items())
+            ed.show_error(f"pick a value: {keys}")
+            return False
+        holder_text, holder_id = ed.chosen_holder()
+        evidence = ed.chosen_evidence()
+        note = ed.note.text()
+        stance = self._editing
+        if stance is None:
+            doc_id = self.doc_id
+
+            def plan():
+                return plan_add_stance(self.corpus, doc_id, target, value, holder_span_id=holder_id, holder_text=holder_text,
+                                       ev_start=evidence[0] if evidence else None, ev_end=evidence[1] if evidence else None,
+                                       note=note)
+        else:
+            fields = {}
+            if target != stance.target:
+                fields["target"] = target
+            if value != stance.value:
+                fields["value"] = value
+            if note.strip() != stance.note:
+                fields["note"] = note
+            if holder_text != stance.holder_text:
+                fields.update(holder_span_id=holder_id, holder_text=holder_text)
+            if evidence != (None if stance.document_level else (stance.ev_start, stance.ev_end)):
+                fields.update(ev_start=evidence[0] if evidence else None, ev_end=evidence[1] if evidence else None)
+            if not fields:
+                self.cancel()
+                return True
+
+            def plan():
+                return plan_update_stance(self.corpus, stance.id, **fields)
+        change = self._commit(plan, show=ed.show_error)
+        if change is None:
+            return False
+        self.cancel(quiet=True)
+        self.select_stance(new_stance_id(change) if stance is None else stance.id)
+        self._say(change.action)
+        self.editing_finished.emit()
+        return True
+
+    def cancel(self, quiet: bool = False) -> None:
+        was_open = not self.editor.isHidden()
+        self._editing = None
+        self.editor.hide()
+        if was_open and not quiet:
+            self._on_current(self.tree.currentItem())
+            self.editing_finished.emit()
+
+    # ---- committing -----------------------------------------------------------
+    def _commit(self, plan, show=None) -> Change | None:
+        """Plan, apply, then push as done; a refused edit leaves everything as it was and says why."""
+        try:
+            change = self.corpus.apply(plan())
+        except (EditError, ConflictError) as exc:
+            (show or self._say)(str(exc))
+            if show:
+                self.message.emit(str(exc))
+            return None
+        self.undo_stack.push(ChangeCommand(self.corpus, change, on_error=self._say))
+        return change
+
+    def _on_corpus_change(self, change: Change) -> None:
+        if self.doc_id is None or change.doc_id not in (self.doc_id, None):
+            return
+        if change.doc_id is None or change.touched("stances"):
+            self.reload()
+        else:
+            # an entity edit (the hot path) costs the panel nothing until it next offers holders
+            self._spans_cache = None
+
+    @property
+    def _spans(self) -> list:
+        if self._spans_cache is None:
+            self._spans_cache = self.corpus.spans(self.doc_id) if self.doc_id is not None else []
+        return self._spans_cache
+
+    # ---- the tree ---------------------------------------------------------------
+    def reload(self) -> None:
+        current = self.selected_stance()
+        self._stances = self.corpus.stances(self.doc_id) if self.doc_id is not None else []
+        self._spans_cache = None
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        order = {t: i for i, t in enumerate(self.corpus.stance_targets())}
+        by_target: dict[str, list[Stance]] = {}
+        for stance in self._stances:
+            by_target.setdefault(stance.target, []).append(stance)
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        for target in sorted(by_target, key=lambda t: (order.get(t, len(order)), t)):
+            records = sorted(by_target[target], key=lambda s: (s.ev_start is not None, s.ev_start or 0, s.id))
+            head = QTreeWidgetItem([f"{target} ({len(records)})"])
+            head.setFont(0, bold)
+            head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.tree.addTopLevelItem(head)
+            head.setFirstColumnSpanned(True)
+            for stance in records:
+                head.addChild(self._record_item(stance))
+            head.setExpanded(True)
+        if current is not None:
+            self.select_stance(current.id)  # quietly: a reload must not scroll the article
+        self.tree.blockSignals(False)
+        self._update_buttons()
+        self.records_changed.emit()
+
+    def _record_item(self, stance: Stance) -> QTreeWidgetItem:
+        evidence = "— whole article —" if stance.document_level else elide(self.text[stance.ev_start : stance.ev_end], 120)
+        holder = stance.holder_text
+        item = QTreeWidgetItem([holder, stance.value, evidence, stance.note])
+        item.setData(0, STANCE_ID, stance.id)
+        if stance.holder_span_id is None and stance.holder_start is not None:
+            item.setText(0, f"{holder} (entity removed)")
+            item.setToolTip(0, "The entity that held this stance was deleted; the record keeps its text.")
+        if not stance.document_level:
+            item.setToolTip(2, elide(self.text[stance.ev_start : stance.ev_end], 1000))
+        return item
+
+    def _items(self) -> dict[int, QTreeWidgetItem]:
+        out = {}
+        for i in range(self.tree.topLevelItemCount()):
+            head = self.tree.topLevelItem(i)
+            for j in range(head.childCount()):
+                out[head.child(j).data(0, STANCE_ID)] = head.child(j)
+        return out
+
+    def _on_current(self, item, *_):
+        self._update_buttons()
+        stance = self.selected_stance()
+        if stance is None or not self.editor.isHidden():
+            return
+        if stance.document_level:
+            self.evidence_cleared.emit()
+        else:
+            self.evidence_selected.emit(stance.ev_start, stance.ev_end)
+
+    def _update_buttons(self) -> None:
+        has_doc = self.doc_id is not None
+        selected = self.selected_stance() is not None
+        self.article_button.setEnabled(has_doc)
+        self.edit_button.setEnabled(selected)
+        self.delete_button.setEnabled(selected)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tree and event.type() == QEvent.Type.ShortcutOverride and event.key() in TREE_KEYS:
+            event.accept()
+            return True
+        if watched is self.tree and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.delete_selected()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2):
+                self.edit_selected()
+                return True
+        return super().eventFilter(watched, event)
+
+    # ---- helpers --------------------------------------------------------------------
+    def _default_speaker(self, evidence: tuple[int, int]):
+        # a quote's speaker is often outside the selection ("…," Zelensky said): look in its sentences
+        first = sentence_at(self.text, evidence[0], self.lang) or evidence
+        last = sentence_at(self.text, evidence[1], self.lang) or evidence
+        return nearest_speaker(self._spans, min(first[0], evidence[0]), max(last[1], evidence[1]))
+
+    def _holder_choices(self, evidence: tuple[int, int] | None, speaker) -> list[tuple[str, int | None, str]]:
+        """'the article', then each distinct entity text once, linked to its occurrence nearest before the evidence."""
+        anchor = evidence[0] if evidence else len(self.text)
+        chosen: dict[str, object] = {}
+        for span in self._spans:
+            if span.label in NON_HOLDER_LABELS:
+                continue
+            name = " ".join(self.text[span.start : span.end].split())
+            best = chosen.get(name)
+            if best is None or (span.start <= anchor and best.start < span.start):
+                chosen[name] = span
+        if speaker is not None:
+            chosen[" ".join(self.text[speaker.start : speaker.end].split())] = speaker
+        ordered = sorted(chosen.items(), key=lambda kv: kv[1].start)
+        return [(ARTICLE_HOLDER, None, "")] + [(name, span.id, span.label) for name, span in ordered]
+
+    def _say(self, text: str) -> None:
+        self.message.emit(text)
