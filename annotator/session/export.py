@@ -1,0 +1,498 @@
+"""The export use case: gold documents out of the corpus, as spaCy training data or a text format.
+
+Documents are streamed in id order, a page at a time, inside one read transaction (a
+consistent snapshot, even while the window keeps editing). Each becomes a Doc on the
+corpus language's tokenizer; writers flush as they go, so memory does not grow with the
+corpus. Everything is written into a temporary folder renamed at the end: a failed,
+cancelled or interrupted export leaves no output.
+
+The train/dev split is by document: a document goes to dev when a hash of its text and the
+seed falls below the dev fraction. The same text and seed always land on the same side, so
+the dev documents of an export stay dev documents when the corpus grows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from annotator.core.model import ACCEPTED, ANNOTATOR_ORIGIN, IN_PROGRESS
+from annotator.io.export_folder import AtomicFolder, FolderError, timestamped
+from annotator.io.export_formats import TEXT_FORMATS
+from annotator.io.export_spacy import DocBinExport, ExportDoc, Problem, build_doc, training_config
+from annotator.session.corpus import Corpus
+
+FORMATS = ("spacy", "jsonl", "doccano", "conll")
+OPTIMIZE = ("efficiency", "accuracy")
+INCLUDABLE = (IN_PROGRESS,)
+DEFAULT_PARENT = Path("exports")
+PAGE = 200  # documents read per query
+SHARD_TOKENS = 500_000  # a DocBin shard also closes here: ~75 MB at its peak while it is serialised
+RENEW_TOKENS = 5_000_000  # a tokenizer's vocab grows with every new word: start a fresh one this often
+PROGRESS_EVERY = 50
+MAX_LISTED = 20  # problems named in an error message; all of them go to the manifest
+
+ProgressFn = Callable[[int, int], None]
+
+
+class ExportError(RuntimeError):
+    """An export that cannot be made; the message is for the user. Nothing was written."""
+
+
+class ExportCancelled(ExportError):
+    pass
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    out: Path | None = None  # None: a new timestamped folder under exports/
+    fmt: str = "spacy"
+    dev: float = 0.2
+    seed: int = 0
+    include: tuple[str, ...] = ()  # statuses exported beside "accepted"; their unannotated tokens are missing
+    shard_size: int = 10_000
+    skip_misaligned: bool = False
+    optimize: str = "efficiency"
+    shard_tokens: int = SHARD_TOKENS
+
+
+@dataclass
+class SplitCounts:
+    documents: int = 0
+    tokens: int = 0
+    entities: Counter = field(default_factory=Counter)
+    statuses: Counter = field(default_factory=Counter)
+
+    def to_json(self) -> dict:
+        return {
+            "documents": self.documents,
+            "tokens": self.tokens,
+            "entities": dict(sorted(self.entities.items())),
+            "entities_total": sum(self.entities.values()),
+            "statuses": dict(sorted(self.statuses.items())),
+        }
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    fmt: str
+    splits: dict[str, SplitCounts]
+    files: dict[str, list[str]]
+    problems: list[Problem]
+    notes: list[str]
+    seconds: float
+
+    @property
+    def documents(self) -> int:
+        return sum(s.documents for s in self.splits.values())
+
+    @property
+    def tokens(self) -> int:
+        return sum(s.tokens for s in self.splits.values())
+
+    def summary(self) -> str:
+        parts = [f"{name}: {s.documents} documents, {sum(s.entities.values())} entities" for name, s in self.splits.items()]
+        return f"exported {self.fmt} to {self.folder} ({'; '.join(parts)}) in {self.seconds:.1f} s"
+
+
+class ExportExtension:
+    """More data on every exported document; the stance export is one. Override what you need.
+
+    `load` runs once per page of documents and its result lands in item.extras[name];
+    `on_doc` may add doc.spans / doc.cats to the spaCy Doc (spacy format only);
+    `on_item` sees every exported document with its split (for sidecar files);
+    `pipeline` names extra components for config.cfg and their config overrides, given what it saw;
+    `finish` writes sidecar files into the (temporary) export folder and adds to the manifest.
+    """
+
+    name = "extension"
+
+    def load(self, corpus: Corpus, doc_ids: list[int]) -> dict[int, object]:
+        return {}
+
+    def on_doc(self, doc, item: ExportDoc) -> None:
+        pass
+
+    def on_item(self, item: ExportDoc, split: str) -> None:
+        pass
+
+    def pipeline(self) -> tuple[tuple[str, ...], dict[str, object]]:
+        return (), {}
+
+    def finish(self, folder: Path, manifest: dict) -> None:
+        pass
+
+
+def default_extensions() -> list[ExportExtension]:
+    """The extensions every export runs (stance export registers here)."""
+    return []
+
+
+def default_out(base: Path | None = None) -> Path:
+    """A new timestamped folder under <base>/exports (base: the current folder)."""
+    return timestamped(Path(base) / DEFAULT_PARENT if base else DEFAULT_PARENT)
+
+
+def export_corpus(
+    corpus: Corpus,
+    options: ExportOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    extensions: Sequence[ExportExtension] | None = None,
+) -> ExportResult:
+    options = options or ExportOptions()
+    check_options(options)
+    started = time.perf_counter()
+    exts = default_extensions() if extensions is None else list(extensions)
+    statuses = (ACCEPTED, *options.include)
+    with _snapshot(corpus):
+        plan = _plan_split(corpus, statuses, options.dev, options.seed)
+        if plan.total == 0:
+            raise ExportError(_nothing_to_export(corpus, options))
+        lang = corpus.meta("lang", "en") or "en"
+        nlp = _tokenizer(lang)
+        target = Path(options.out) if options.out else default_out()
+        try:
+            with AtomicFolder(target) as tmp:
+                run = _Run(corpus, options, exts, nlp, tmp, plan, progress, cancelled)
+                run.stream(statuses)
+                files = run.close()
+                notes = run.write_beside(files)
+        except FolderError as exc:
+            raise ExportError(str(exc)) from exc
+        except OSError as exc:  # disk full, permissions...: the folder is already gone
+            raise ExportError(f"could not write the export to {target}: {exc.strerror or exc}. Nothing was written.") from exc
+    return ExportResult(
+        target.absolute(), options.fmt, run.splits, files, run.problems, notes, time.perf_counter() - started
+    )
+
+
+def check_options(options: ExportOptions) -> None:
+    if options.fmt not in FORMATS:
+        raise ExportError(f"unknown format {options.fmt!r}: choose one of {', '.join(FORMATS)}")
+    if not 0 <= options.dev < 1:
+        raise ExportError(f"--dev must be a fraction from 0 up to (not including) 1, got {options.dev}")
+    if options.shard_size < 1 or options.shard_tokens < 1:
+        raise ExportError("--shard-size must be at least 1")
+    if options.optimize not in OPTIMIZE:
+        raise ExportError(f"unknown --optimize {options.optimize!r}: choose efficiency or accuracy")
+    unknown = set(options.include) - set(INCLUDABLE)
+    if unknown:
+        raise ExportError(f"--include takes {', '.join(INCLUDABLE)}, not {', '.join(sorted(unknown))}")
+    if options.include and options.fmt == "conll":
+        raise ExportError(
+            "CoNLL has no way to mark tokens as 'missing', so documents still in progress would teach false 'O' tags: "
+            "export them as spacy (or jsonl/doccano, where the status is in meta), or leave out --include"
+        )
+
+
+# ---- the split ----------------------------------------------------------
+def dev_key(seed: int, sha256: str) -> float:
+    """A number in [0, 1) fixed by the seed and the text."""
+    digest = hashlib.blake2b(f"{seed}\0{sha256}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+@dataclass
+class SplitPlan:
+    total: int = 0
+    dev: int = 0
+    force_dev: int | None = None  # a tiny corpus still gets one dev and one train document
+    force_train: int | None = None
+
+
+def _plan_split(corpus: Corpus, statuses: Sequence[str], dev: float, seed: int) -> SplitPlan:
+    plan = SplitPlan()
+    lowest = highest = None  # (key, id)
+    marks = ",".join("?" for _ in statuses)
+    for doc_id, sha in corpus.db.execute(f"SELECT id, sha256 FROM documents WHERE status IN ({marks})", list(statuses)):
+        key = dev_key(seed, sha)
+        plan.total += 1
+        plan.dev += key < dev
+        if lowest is None or key < lowest[0]:
+            lowest = (key, doc_id)
+        if highest is None or key > highest[0]:
+            highest = (key, doc_id)
+    if dev > 0 and plan.total >= 2:
+        if plan.dev == 0:
+            plan.force_dev, plan.dev = lowest[1], 1
+        elif plan.dev == plan.total:
+            plan.force_train, plan.dev = highest[1], plan.total - 1
+    return plan
+
+
+def _split_of(plan: SplitPlan, doc_id: int, sha: str, options: ExportOptions) -> str:
+    if doc_id == plan.force_dev:
+        return "dev"
+    if doc_id == plan.force_train:
+        return "train"
+    return "dev" if dev_key(options.seed, sha) < options.dev else "train"
+
+
+# ---- reading ------------------------------------------------------------
+@contextmanager
+def _snapshot(corpus: Corpus) -> Iterator[None]:
+    """One read transaction: every page sees the same state of the corpus (WAL lets writers go on)."""
+    conn = corpus.db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+
+
+def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) -> Iterator[tuple[list[ExportDoc], list[str], Counter]]:
+    """Pages of documents in id order with their spans: (items, their sha256, span origins)."""
+    marks = ",".join("?" for _ in statuses)
+    # "+status" keeps SQLite on the id order of the table instead of sorting an index range per page
+    sql = (
+        "SELECT id, text, status, title, source, meta, sha256 FROM documents "
+        f"WHERE +status IN ({marks}) AND id > ? ORDER BY id LIMIT ?"
+    )
+    after = 0
+    while True:
+        rows = corpus.db.execute(sql, [*statuses, after, page]).fetchall()
+        if not rows:
+            return
+        after = rows[-1][0]
+        items = {
+            r[0]: ExportDoc(r[0], r[1], [], complete=r[2] == ACCEPTED, status=r[2], title=r[3], source=r[4], meta=json.loads(r[5] or "{}"))
+            for r in rows
+        }
+        origins: Counter = Counter()
+        span_sql = "SELECT doc_id, start, end, label, origin FROM spans WHERE doc_id BETWEEN ? AND ? ORDER BY doc_id, start, end"
+        for doc_id, start, end, label, origin in corpus.db.execute(span_sql, [rows[0][0], after]):
+            item = items.get(doc_id)
+            if item is not None:  # ids in the range whose status is not exported are skipped
+                item.spans.append((start, end, label))
+                origins[origin] += 1
+        yield list(items.values()), [r[6] for r in rows], origins
+
+
+def _tokenizer(lang: str):
+    """A new instance of the tokenizer that snaps spans at edit time (the same construction, uncached):
+    not shared with the window, and dropped every RENEW_TOKENS so its vocab cannot grow without bound."""
+    from annotator.nlp.tokens import tokenizer
+
+    try:
+        return tokenizer.__wrapped__(lang)
+    except Exception as exc:  # spaCy raises ImportError/KeyError/ValueError for unknown languages
+        raise ExportError(f"cannot load spaCy's tokenizer for the corpus language {lang!r}: {exc}") from exc
+
+
+def _nothing_to_export(corpus: Corpus, options: ExportOptions) -> str:
+    counts = corpus.status_counts()
+    msg = f"nothing to export: no accepted documents (the corpus has {counts.get(IN_PROGRESS, 0)} in progress, {counts.get('new', 0)} new)"
+    if counts.get(IN_PROGRESS) and IN_PROGRESS not in options.include:
+        msg += "; accept documents first, or add --include in_progress"
+    return msg
+
+
+# ---- one export run ---------------------------------------------------
+class _Run:
+    def __init__(self, corpus, options, exts, nlp, folder, plan, progress, cancelled):
+        self.corpus, self.options, self.exts, self.nlp, self.folder = corpus, options, exts, nlp, folder
+        self.plan, self.progress, self.cancelled = plan, progress, cancelled
+        self.splits = {"train": SplitCounts(), "dev": SplitCounts()}
+        self.problems: list[Problem] = []
+        self.origins: Counter = Counter()
+        self._fresh_tokens = 0
+        if options.fmt == "spacy":
+            self.writer = DocBinExport(folder, options.shard_size, options.shard_tokens)
+        else:
+            self.writer = TEXT_FORMATS[options.fmt](folder)
+
+    def stream(self, statuses: Sequence[str]) -> None:
+        done = 0
+        try:
+            for items, hashes, origins in iter_documents(self.corpus, statuses):
+                self.origins.update(origins)
+                extras = {ext.name: ext.load(self.corpus, [it.id for it in items]) for ext in self.exts}
+                for item, sha in zip(items, hashes, strict=True):
+                    if self.cancelled and self.cancelled():
+                        raise ExportCancelled("export cancelled: nothing was written")
+                    for name, data in extras.items():
+                        if item.id in data:
+                            item.extras[name] = data[item.id]
+                    self._add(item, _split_of(self.plan, item.id, sha, self.options))
+                    done += 1
+                    if self.progress and (done % PROGRESS_EVERY == 0 or done == self.plan.total):
+                        self.progress(done, self.plan.total)
+        except BaseException:
+            getattr(self.writer, "abort", lambda: None)()
+            raise
+        if self.problems and not self.options.skip_misaligned:
+            getattr(self.writer, "abort", lambda: None)()
+            raise ExportError(_problems_message(self.problems))
+
+    def _add(self, item: ExportDoc, split: str) -> None:
+        if self._fresh_tokens > RENEW_TOKENS:
+            self.nlp, self._fresh_tokens = _tokenizer(self.nlp.lang), 0
+        doc, problems = build_doc(self.nlp, item)
+        self._fresh_tokens += len(doc)
+        if problems:
+            self.problems.extend(problems)
+            if not self.options.skip_misaligned:
+                return  # the export will fail; keep checking to name every problem at once
+        if self.options.fmt == "spacy":
+            for ext in self.exts:
+                ext.on_doc(doc, item)
+        for ext in self.exts:
+            ext.on_item(item, split)
+        self.writer.add(doc, item, split)
+        counts = self.splits[split]
+        counts.documents += 1
+        counts.tokens += len(doc)
+        counts.entities.update(e.label_ for e in doc.ents)
+        counts.statuses[item.status] += 1
+
+    def close(self) -> dict[str, list[str]]:
+        return self.writer.close()
+
+    def write_beside(self, files: dict[str, list[str]]) -> list[str]:
+        """config.cfg (spacy format), the extensions' files, manifest.json and README.txt."""
+        notes: list[str] = []
+        if self.splits["dev"].documents == 0 and self.options.fmt == "spacy":
+            notes.append("There are no dev documents (--dev 0 or a one-document corpus): `spacy train` needs some to evaluate.")
+        lang = self.nlp.lang
+        if self.options.fmt == "spacy":
+            pipeline, overrides = ["ner"], {}
+            for ext in self.exts:
+                more, more_overrides = ext.pipeline()
+                pipeline += [p for p in more if p not in pipeline]
+                overrides.update(more_overrides)
+            config, config_notes = training_config(
+                lang, self.writer.paths["train"], self.writer.paths["dev"], self.options.optimize, tuple(pipeline), overrides
+            )
+            notes += config_notes
+            config.to_disk(self.folder / "config.cfg", interpolate=False)
+        manifest = self._manifest(files, notes, lang)
+        for ext in self.exts:
+            ext.finish(self.folder, manifest)
+        _write_text(self.folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        _write_text(self.folder / "README.txt", _readme(self, files, notes))
+        return notes
+
+    def _manifest(self, files: dict[str, list[str]], notes: list[str], lang: str) -> dict:
+        models = [o for o in self.origins if o != ANNOTATOR_ORIGIN and not o.startswith("file:")]
+        known = json.loads(self.corpus.meta("models", "[]") or "[]")
+        return {
+            "format": self.options.fmt,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "source_db": str(self.corpus.path.absolute()),
+            "lang": lang,
+            "annotator_version": _version("annotator"),
+            "spacy_version": _version("spacy"),
+            "python_version": platform.python_version(),
+            "options": {
+                "dev": self.options.dev,
+                "seed": self.options.seed,
+                "statuses": [ACCEPTED, *self.options.include],
+                "shard_size": self.options.shard_size,
+                "skip_misaligned": self.options.skip_misaligned,
+                "optimize": self.options.optimize if self.options.fmt == "spacy" else None,
+            },
+            "splits": {name: counts.to_json() for name, counts in self.splits.items()},
+            "files": files,
+            "labels": sorted(set().union(*(c.entities for c in self.splits.values()))),
+            "preannotation": {
+                "models": [_model_entry(m, self.origins[m]) for m in sorted(models)],
+                "models_used_on_corpus": known,
+                "span_origins": dict(self.origins.most_common()),
+            },
+            "skipped_spans": [p.__dict__ for p in self.problems],
+            "notes": notes,
+        }
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _model_entry(origin: str, spans: int) -> dict:
+    # origins are written as <pipeline name>-<version> (annotator.nlp.models.model_id)
+    name, _, version = origin.rpartition("-")
+    return {"id": origin, "name": name or origin, "version": version if name else "", "spans": spans}
+
+
+def _problems_message(problems: list[Problem]) -> str:
+    lines = [f"{len(problems)} entity span(s) cannot be exported as token-aligned entities:"]
+    lines += [f"  {p}" for p in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        lines.append(f"  ... and {len(problems) - MAX_LISTED} more")
+    lines.append("Fix them in the window (resize the entity to whole tokens), or export with --skip-misaligned "
+                 "(they are then left out and their tokens marked missing, and listed in manifest.json). Nothing was written.")
+    return "\n".join(lines)
+
+
+def _write_text(path: Path, text: str) -> None:
+    from annotator.io.export_spacy import write_bytes
+
+    write_bytes(path, text.encode("utf-8"))
+
+
+def _readme(run: _Run, files: dict[str, list[str]], notes: list[str]) -> str:
+    opts = run.options
+    train, dev = run.splits["train"], run.splits["dev"]
+    statuses = "accepted documents" + (
+        " and documents in progress (their unannotated tokens are 'missing', not 'O')" if opts.include else
+        " (every token outside an entity is 'O')"
+    )
+    lines = [
+        f"Gold annotations exported by annotator from {run.corpus.path.absolute()}",
+        f"on {datetime.now().strftime('%Y-%m-%d %H:%M')}: {statuses}.",
+        f"train: {train.documents} documents, {sum(train.entities.values())} entities; "
+        f"dev: {dev.documents} documents, {sum(dev.entities.values())} entities (split by document, seed {opts.seed}).",
+        "Counts per label, the pre-annotation model(s) and versions: manifest.json.",
+        "",
+    ]
+    if opts.fmt == "spacy":
+        lines += [
+            "Train a spaCy pipeline on it. The paths in config.cfg are relative to this folder,",
+            "so run the command from here (the folder can be moved or copied as a whole):",
+            "",
+            "    cd <this folder>",
+            "    python -m spacy train config.cfg --output model",
+            "",
+            "From another folder, give the paths relative to where you are, e.g. for ./export:",
+            "",
+            "    python -m spacy train export/config.cfg --output model "
+            + " ".join(f"--paths.{s} export/{run.writer.paths[s]}" for s in ("train", "dev")),
+            "",
+            "Check the data first with: python -m spacy debug data config.cfg",
+            "Add --gpu-id 0 to train on a GPU.",
+            "",
+        ]
+    else:
+        described = {
+            "jsonl": "Prodigy tasks (text, tokens, spans with token_start/token_end, meta, answer); load with `prodigy db-in`",
+            "doccano": 'doccano sequence-labelling JSONL ({"text", "label": [[start, end, label]], "meta"})',
+            "conll": "CoNLL-2003-style IOB2, 'token TAG' per line, -DOCSTART- between documents; "
+                     "`python -m spacy convert train.conll . --converter ner` reads it",
+        }[opts.fmt]
+        lines += [f"Format: {described}.", ""]
+    lines.append("Files:")
+    for split, names in files.items():
+        lines += [f"    {name}" for name in names[:5]] + ([f"    ... ({len(names)} {split} shards)"] if len(names) > 5 else [])
+    if opts.fmt == "spacy":
+        lines.append("    config.cfg")
+    lines += ["    manifest.json", ""]
+    if notes:
+        lines += ["Notes:"] + [f"- {n}" for n in notes] + [""]
+    return "\n".join(lines)

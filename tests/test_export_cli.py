@@ -1,0 +1,70 @@
+"""`annotator export` run as the user runs it: a subprocess, reading its output and the files it leaves."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from export_synth import records
+
+from annotator.session.corpus import Corpus
+from annotator.session.importer import store_records
+
+ENV = dict(os.environ, ANSI_COLORS_DISABLED="1", NO_COLOR="1")
+
+
+def annotator(*args, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=120
+    )
+
+
+def make_db(path, n=40, in_progress=5):
+    corpus = Corpus(path)
+    store_records(corpus, records(n, seed=31))
+    store_records(corpus, records(in_progress, seed=32, status="in_progress", first=900))
+    return corpus
+
+
+def test_export_writes_the_folder_and_says_where(tmp_path):
+    make_db(tmp_path / "a.db").close()
+    proc = annotator("export", "--db", "a.db", "--dev", "0.25", "--seed", "3", "--include", "in_progress",
+                     "--shard-size", "10", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    folders = list((tmp_path / "exports").iterdir())
+    assert len(folders) == 1
+    folder = folders[0]
+    assert f"exported spacy to {folder}" in proc.stdout
+    assert f"cd {folder} && python -m spacy train config.cfg --output model" in proc.stdout
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["options"]["statuses"] == ["accepted", "in_progress"] and manifest["options"]["seed"] == 3
+    assert manifest["splits"]["train"]["documents"] + manifest["splits"]["dev"]["documents"] == 45
+    assert (folder / "train").is_dir() and (folder / "config.cfg").exists() and (folder / "README.txt").exists()
+
+
+def test_export_formats_and_errors(tmp_path):
+    corpus = make_db(tmp_path / "a.db")
+    proc = annotator("export", "--db", "a.db", "--format", "conll", "--out", "conll_out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "conll_out" / "train.conll").read_text().startswith("-DOCSTART- -X- O O")
+    assert "spacy train" not in proc.stdout
+
+    doc_id = corpus.db.execute("SELECT min(id) FROM documents WHERE status = 'accepted'").fetchone()[0]
+    corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 1, 4, 'ORG')", [doc_id])
+    corpus.close()
+    proc = annotator("export", "--db", "a.db", "--out", "bad", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "error: 1 entity span(s) cannot be exported" in proc.stderr
+    assert f"document {doc_id}: ORG [1, 4) 'epo' does not align with token boundaries" in proc.stderr
+    assert not (tmp_path / "bad").exists()
+
+    proc = annotator("export", "--db", "a.db", "--out", "skipped", "--skip-misaligned", "--format", "jsonl", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"skipped document {doc_id}: ORG [1, 4)" in proc.stderr
+    assert (tmp_path / "skipped" / "train.jsonl").exists()
+
+    proc = annotator("export", "--db", "missing.db", cwd=tmp_path)
+    assert proc.returncode == 2 and "no corpus database at missing.db" in proc.stderr
+    assert not (tmp_path / "missing.db").exists()
