@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import struct
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ import numpy
 import srsly
 from spacy.attrs import ENT_TYPE, NORM, ORTH, SPACY
 from spacy.tokens import Doc, DocBin, Span
+from srsly.msgpack import Packer
 
 # What NER training reads back; ORTH and SPACY are always stored. Fewer columns than the
 # DocBin default (13) keeps a shard 3x smaller in memory. doc.cats and doc.spans are always kept.
@@ -41,7 +43,7 @@ class ExportDoc:
 
 @dataclass(frozen=True)
 class Problem:
-    """An entity span that cannot become a token-aligned entity."""
+    """An entity span (or another exported span, e.g. stance evidence) that cannot be token-aligned."""
 
     doc_id: int
     start: int
@@ -49,9 +51,11 @@ class Problem:
     label: str
     text: str
     reason: str
+    kind: str = "entity"
 
     def __str__(self) -> str:
-        return f"document {self.doc_id}: {self.label} [{self.start}, {self.end}) {self.text!r} {self.reason}"
+        kind = "" if self.kind == "entity" else f"{self.kind} "
+        return f"document {self.doc_id}: {kind}{self.label} [{self.start}, {self.end}) {self.text!r} {self.reason}"
 
 
 def build_doc(nlp, item: ExportDoc) -> tuple[Doc, list[Problem]]:
@@ -111,6 +115,11 @@ class GoldDocBin(DocBin):
     checks that, so a change in spaCy shows up there. 4x faster than DocBin.add.
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # srsly.msgpack_dumps builds a Packer per call (~0.3 ms: a registry lookup); span groups need 1 + 1 a group
+        self._packer = Packer(use_bin_type=True)
+
     def add(self, doc: Doc) -> None:
         array = doc.to_array(self.attrs)
         self.tokens.append(array)
@@ -124,14 +133,26 @@ class GoldDocBin(DocBin):
         self.cats.append(doc.cats)
         if self.store_user_data:
             self.user_data.append(srsly.msgpack_dumps(doc.user_data))
-        self.span_groups.append(doc.spans.to_bytes())
-        for group in doc.spans.values():
+        self.span_groups.append(self._span_groups_bytes(doc))
+
+    def _span_groups_bytes(self, doc: Doc) -> bytes:
+        """doc.spans.to_bytes() (SpanGroups and SpanGroup.to_bytes, same bytes), and the strings of the spans."""
+        if not doc.spans:
+            return doc.spans.to_bytes()
+        strings = doc.vocab.strings
+        msg: dict[bytes, list[str]] = {}
+        for key, group in doc.spans.items():
+            packed = []
             for span in group:
+                packed.append(struct.pack(">QQQllll", span.id, span.kb_id, span.label, span.start, span.end, span.start_char, span.end_char))
                 self.strings.add(span.label_)
-                if span.kb_id in span.doc.vocab.strings:
+                if span.kb_id in strings:
                     self.strings.add(span.kb_id_)
-                if span.id in span.doc.vocab.strings:
+                if span.id in strings:
                     self.strings.add(span.id_)
+            data = self._packer.pack({"name": group.name, "attrs": group.attrs, "spans": packed})
+            msg.setdefault(data, []).append(key)
+        return self._packer.pack(msg)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -230,7 +251,8 @@ def training_config(
     """A CPU training config from spaCy's own init-config API, with the data paths filled in.
 
     `pipeline` and `overrides` ("section.key" -> value) let export extensions add components
-    (e.g. spancat with spans_key "stance"). Returns (config, notes for the README).
+    (e.g. spancat with spans_key "stance"); a callable value receives the current value and returns
+    the new one (e.g. to rename score weights). Returns (config, notes for the README).
     """
     from thinc.api import Config
 
@@ -254,5 +276,5 @@ def training_config(
         section = config
         for p in parents:
             section = section.setdefault(p, {})
-        section[key] = value
+        section[key] = value(section.get(key)) if callable(value) else value
     return config, notes

@@ -109,7 +109,8 @@ class ExportExtension:
     """More data on every exported document; the stance export is one. Override what you need.
 
     `load` runs once per page of documents and its result lands in item.extras[name];
-    `on_doc` may add doc.spans / doc.cats to the spaCy Doc (spacy format only);
+    `on_doc` may add doc.spans / doc.cats to the spaCy Doc (spacy format only) and return the
+    Problems of spans it could not align (they fail the export unless --skip-misaligned);
     `on_item` sees every exported document with its split (for sidecar files);
     `pipeline` names extra components for config.cfg and their config overrides, given what it saw;
     `finish` writes sidecar files into the (temporary) export folder and adds to the manifest.
@@ -120,8 +121,8 @@ class ExportExtension:
     def load(self, corpus: Corpus, doc_ids: list[int]) -> dict[int, object]:
         return {}
 
-    def on_doc(self, doc, item: ExportDoc) -> None:
-        pass
+    def on_doc(self, doc, item: ExportDoc) -> list[Problem] | None:
+        return None
 
     def on_item(self, item: ExportDoc, split: str) -> None:
         pass
@@ -134,8 +135,10 @@ class ExportExtension:
 
 
 def default_extensions() -> list[ExportExtension]:
-    """The extensions every export runs (stance export registers here)."""
-    return []
+    """The extensions every export runs, new instances for each export."""
+    from annotator.session.export_stances import StanceExport  # it subclasses ExportExtension
+
+    return [StanceExport()]
 
 
 def default_out(base: Path | None = None) -> Path:
@@ -343,13 +346,13 @@ class _Run:
             self.nlp, self._fresh_tokens = _tokenizer(self.nlp.lang), 0
         doc, problems = build_doc(self.nlp, item)
         self._fresh_tokens += len(doc)
+        if self.options.fmt == "spacy":
+            for ext in self.exts:
+                problems += ext.on_doc(doc, item) or []
         if problems:
             self.problems.extend(problems)
             if not self.options.skip_misaligned:
                 return  # the export will fail; keep checking to name every problem at once
-        if self.options.fmt == "spacy":
-            for ext in self.exts:
-                ext.on_doc(doc, item)
         for ext in self.exts:
             ext.on_item(item, split)
         self.writer.add(doc, item, split)
@@ -432,12 +435,13 @@ def _model_entry(origin: str, spans: int) -> dict:
 
 
 def _problems_message(problems: list[Problem]) -> str:
-    lines = [f"{len(problems)} entity span(s) cannot be exported as token-aligned entities:"]
+    kinds = Counter(p.kind for p in problems)
+    lines = [" and ".join(f"{n} {kind} span(s)" for kind, n in kinds.items()) + " cannot be exported token-aligned:"]
     lines += [f"  {p}" for p in problems[:MAX_LISTED]]
     if len(problems) > MAX_LISTED:
         lines.append(f"  ... and {len(problems) - MAX_LISTED} more")
-    lines.append("Fix them in the window (resize the entity to whole tokens), or export with --skip-misaligned "
-                 "(they are then left out and their tokens marked missing, and listed in manifest.json). Nothing was written.")
+    lines.append("Fix them in the window (resize the entity or the stance evidence to whole tokens), or export with --skip-misaligned "
+                 "(they are then left out, an entity's tokens marked missing, and listed in manifest.json). Nothing was written.")
     return "\n".join(lines)
 
 
