@@ -328,7 +328,7 @@ class Corpus:
             except sqlite3.IntegrityError as exc:
                 raise EditError(f"refused: {exc}") from exc
             except sqlite3.DatabaseError as exc:  # disk full, read-only, damaged: rolled back, nothing written
-                raise EditError(write_failure(exc)) from exc
+                raise EditError(write_failure(exc, self.path)) from exc
             if self.backups:
                 self.backups.after_write(self.db.conn)
         for listener in list(self._listeners):

@@ -14,6 +14,9 @@ from annotator.session.corpus import Corpus
 from annotator.session.importer import store_records
 
 ProgressFn = Callable[[int, int | None], None]
+# 2 MB articles import and open fine (chunked pre-annotation, per-block highlighting); far beyond,
+# one article would hold the window for seconds and the model for minutes
+MAX_ARTICLE_CHARS = 5_000_000
 
 
 @dataclass
@@ -43,6 +46,10 @@ def _fresh(corpus: Corpus, items: Iterable[Record | Rejection], report: ImportRe
     for item in items:
         if isinstance(item, Rejection):
             report.rejected.append(item)
+            continue
+        if len(item.text) > MAX_ARTICLE_CHARS:
+            report.rejected.append(Rejection(item.source, item.line, (
+                f"the article is {len(item.text):,} characters long, over the limit of {MAX_ARTICLE_CHARS:,}: split it into parts")))
             continue
         sha = item.sha256
         if sha in seen or corpus.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", [sha]).fetchone():
