@@ -96,3 +96,24 @@ def test_progress_reaches_the_total_and_the_default_folder_is_timestamped(gold, 
     assert ticks[-1] == (120, 120) and all(t == 120 for _, t in ticks)
     assert first.folder.parent == second.folder.parent == tmp_path / "exports"
     assert first.folder != second.folder and first.folder.name[:2] == "20"
+
+
+def test_a_killed_writers_temporary_folder_is_swept_by_the_next_export(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from annotator.io.export_folder import AtomicFolder
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".old.{dead.pid}.0123456789ab.tmp"
+    live = tmp_path / f".other.{os.getpid()}.ba9876543210.tmp"
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "train.spacy").write_bytes(b"partial")
+    with AtomicFolder(tmp_path / "new") as tmp:
+        (tmp / "x").write_text("done")
+    assert not stale.exists()
+    assert live.exists()  # its writer is still running
+    assert (tmp_path / "new" / "x").read_text() == "done"

@@ -20,7 +20,7 @@ def stats_command(db: Path = DbOption, as_json: bool = typer.Option(False, "--js
     if not db.exists():
         fail(f"no database at {db}")
     try:
-        with Corpus(db) as corpus:
+        with Corpus(db, read_only=True) as corpus:
             stats = corpus_stats(corpus)
     except DatabaseError as exc:
         fail(str(exc))

@@ -2,13 +2,15 @@
 
 Files are written into a hidden temporary folder beside the target, synced, and the folder
 is renamed to the target at the end (a rename within one file system is atomic). On any
-failure the temporary folder is removed; after a hard kill only a hidden `.<name>.*.tmp`
-folder can remain, never a half-written target.
+failure the temporary folder is removed. A hard kill can leave a hidden `.<name>.<pid>.*.tmp`
+folder, never a half-written target; the next export beside it removes such folders whose
+writer process is gone.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from datetime import datetime
@@ -47,7 +49,8 @@ class AtomicFolder:
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
             # mkdir (not mkdtemp, which makes it private): the export gets the user's usual permissions
-            self.tmp = self.target.parent / f".{self.target.name}.{secrets.token_hex(6)}.tmp"
+            sweep_stale(self.target.parent)
+            self.tmp = self.target.parent / f".{self.target.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
             self.tmp.mkdir()
         except OSError as exc:
             raise FolderError(f"cannot create the output folder {self.target}: {exc.strerror or exc}") from exc
@@ -68,6 +71,30 @@ class AtomicFolder:
             if isinstance(err, FolderError):
                 raise
             raise FolderError(f"cannot move the export into {self.target}: {err.strerror or err}") from err
+
+
+STALE = re.compile(r"\..+\.(\d+)\.[0-9a-f]{12}\.tmp")
+
+
+def sweep_stale(parent: Path) -> list[Path]:
+    """Remove temporary export folders left by writers that were killed."""
+    removed = []
+    for path in parent.glob(".*.tmp"):
+        m = STALE.fullmatch(path.name)
+        if m and path.is_dir() and not _alive(int(m.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _sync_dir(path: Path) -> None:
