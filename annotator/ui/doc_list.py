@@ -1,0 +1,266 @@
+"""The document list: a lazy, paged model over the corpus, with filter, search and progress."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import ACCEPTED, IN_PROGRESS, NEW, SKIPPED
+from annotator.session import Corpus, DocRow
+
+STATUS_NAMES = {NEW: "new", IN_PROGRESS: "in progress", ACCEPTED: "accepted", SKIPPED: "skipped"}
+STATUS_COLOURS = {NEW: "#8a8f98", IN_PROGRESS: "#d08a1c", ACCEPTED: "#2e9e4f", SKIPPED: "#8c6bb1"}
+_ICONS: dict[str, QIcon] = {}
+
+
+def status_icon(status: str) -> QIcon:
+    """A small filled dot in the status colour (made once per status)."""
+    if status not in _ICONS:
+        pix = QPixmap(QSize(24, 24))
+        pix.fill(Qt.transparent)
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor(STATUS_COLOURS.get(status, "#888888")))
+        painter.drawEllipse(5, 5, 14, 14)
+        painter.end()
+        _ICONS[status] = QIcon(pix)
+    return _ICONS[status]
+
+
+DISPLAY, TOOLTIP, DECORATION, ALIGN, USER = (
+    int(r.value) for r in (Qt.DisplayRole, Qt.ToolTipRole, Qt.DecorationRole, Qt.TextAlignmentRole, Qt.UserRole)
+)
+ROLES = frozenset((DISPLAY, TOOLTIP, DECORATION, ALIGN, USER))
+RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
+FILTERS = [("All documents", None), ("New", NEW), ("In progress", IN_PROGRESS), ("Accepted", ACCEPTED), ("Skipped", SKIPPED)]
+
+
+class DocumentListModel(QAbstractTableModel):
+    """rowCount is the filtered total; rows are read a page at a time when the view asks.
+
+    Only visible pages are ever read (a bounded cache), so 100k documents cost one
+    count and a page, and any document can be scrolled to directly.
+    """
+
+    PAGE = 256
+    MAX_PAGES = 64
+    HEADERS = ("Title", "Status", "Entities")
+
+    def __init__(self, corpus: Corpus, parent=None):
+        super().__init__(parent)
+        self.corpus = corpus
+        self.status: str | None = None
+        self.search: str | None = None
+        self._count = 0
+        self._pages: OrderedDict[int, list[DocRow]] = OrderedDict()
+        self.refresh()
+
+    def set_corpus(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.refresh()
+
+    def set_filter(self, status: str | None, search: str | None) -> None:
+        self.status, self.search = status, (search or None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        self._count = self.corpus.count_documents(self.status, self.search)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if role == DISPLAY and orientation == Qt.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def row(self, row: int) -> DocRow | None:
+        if not 0 <= row < self._count:
+            return None
+        page_no = row // self.PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self.corpus.document_rows(page_no * self.PAGE, self.PAGE, self.status, self.search)
+            self._pages[page_no] = page
+            while len(self._pages) > self.MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        i = row - page_no * self.PAGE
+        return page[i] if i < len(page) else None
+
+    def data(self, index, role=DISPLAY):
+        # plain ints: comparing with Qt's enum members costs microseconds, and views ask a lot
+        if role not in ROLES:
+            return None
+        doc = self.row(index.row())
+        if doc is None:
+            return None
+        col = index.column()
+        if role == DISPLAY:
+            if col == 0:
+                return doc.title or f"document {doc.id}"
+            return STATUS_NAMES.get(doc.status, doc.status) if col == 1 else doc.n_spans
+        if role == USER:
+            return doc.id
+        if role == TOOLTIP and col == 0:
+            return f"#{doc.id}  {doc.title}"
+        if role == DECORATION and col == 1:
+            return status_icon(doc.status)
+        if role == ALIGN and col == 2:
+            return RIGHT
+        return None
+
+    def row_of(self, doc_id: int) -> int | None:
+        return self.corpus.document_index(doc_id, self.status, self.search)
+
+    def update_document(self, doc_id: int) -> None:
+        """Re-read one document's row after an edit; a status change under a filter re-counts."""
+        fresh = self.corpus.document_row(doc_id)
+        for page_no, page in self._pages.items():
+            for i, doc in enumerate(page):
+                if doc.id != doc_id:
+                    continue
+                if fresh is None or (self.status and fresh.status != self.status):
+                    self.refresh()
+                    return
+                page[i] = fresh
+                row = page_no * self.PAGE + i
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+                return
+        if self.status and fresh is not None and fresh.status == self.status:
+            self.refresh()  # it now passes the filter
+
+
+class DocumentPanel(QWidget):
+    document_chosen = Signal(int)
+
+    def __init__(self, corpus: Corpus, parent=None):
+        super().__init__(parent)
+        self.model = DocumentListModel(corpus, self)
+        self.filter_box = QComboBox()
+        self.filter_box.setObjectName("status_filter")
+        for name, status in FILTERS:
+            self.filter_box.addItem(name, status)
+        self.filter_box.setToolTip("Show documents with this status")
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("search")
+        self.search_box.setPlaceholderText("Search titles and text (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.table = QTableView()
+        self.table.setObjectName("documents")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        vh = self.table.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.Fixed)  # uniform rows: scrolling 100k rows stays cheap
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(0, QHeaderView.Stretch)
+        hh.setSectionResizeMode(1, QHeaderView.Fixed)
+        hh.setSectionResizeMode(2, QHeaderView.Fixed)
+        hh.resizeSection(1, self.fontMetrics().horizontalAdvance("in progress") + 40)
+        hh.resizeSection(2, self.fontMetrics().horizontalAdvance("Entities") + 18)
+        hh.setHighlightSections(False)
+        self.table.setTextElideMode(Qt.ElideRight)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setTextVisible(True)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.filter_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=200)
+        self._search_timer.timeout.connect(self._apply_filter)
+        self.search_box.textChanged.connect(lambda _: self._search_timer.start())
+        self.search_box.returnPressed.connect(self._apply_filter)
+        self.filter_box.currentIndexChanged.connect(lambda _: self._apply_filter())
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self._selecting = False
+        self._shown: int | None = None
+        self.update_progress()
+
+    def set_corpus(self, corpus: Corpus) -> None:
+        self.model.set_corpus(corpus)
+        self.update_progress()
+
+    def _apply_filter(self) -> None:
+        self._search_timer.stop()
+        status = self.filter_box.currentData()
+        search = self.search_box.text().strip()
+        if (status, search or None) == (self.model.status, self.model.search):
+            return
+        current = self.current_doc_id
+        self.model.set_filter(status, search)
+        if current is not None:
+            self.select_document(current)
+
+    @property
+    def current_doc_id(self) -> int | None:
+        return self._shown
+
+    def select_document(self, doc_id: int | None) -> None:
+        """Mark the open document in the list without reopening it."""
+        self._shown = doc_id
+        row = self.model.row_of(doc_id) if doc_id is not None else None
+        self._selecting = True
+        try:
+            if row is None:
+                self.table.selectionModel().clearSelection()
+                self.table.selectionModel().setCurrentIndex(QModelIndex(), QItemSelectionModel.NoUpdate)
+            else:
+                index = self.model.index(row, 0)
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+                )
+                self.table.scrollTo(index)
+        finally:
+            self._selecting = False
+
+    def _row_changed(self, current, _previous) -> None:
+        if self._selecting or not current.isValid():
+            return
+        doc = self.model.row(current.row())
+        if doc is not None and doc.id != self._shown:
+            self.document_chosen.emit(doc.id)
+
+    def update_progress(self) -> None:
+        accepted, total = self.model.corpus.progress()
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(accepted)
+        self.progress.setFormat(f"{accepted} / {total} accepted" if total else "no documents")
+
+    def visible_titles(self) -> list[str]:
+        return [self.model.data(self.model.index(r, 0)) for r in range(self.model.rowCount())]

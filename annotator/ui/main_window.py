@@ -1,0 +1,852 @@
+"""The main window: document list | article | entities (and later panels), keyboard first.
+
+Every edit is planned by the session layer, wrapped in a ChangeCommand and pushed on one
+QUndoStack; the view updates from the corpus's change notification, i.e. only after the
+commit, and redraws only the blocks the change touched.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import ACCEPTED, SKIPPED, Document, Label
+from annotator.session import Change, ConflictError, Corpus, EditError
+from annotator.storage import DatabaseError
+from annotator.ui.article import ArticleView
+from annotator.ui.commands import ChangeCommand
+from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
+from annotator.ui.entity_list import EntityList
+from annotator.ui.legend import Legend
+from annotator.ui.shortcuts import CheatSheet, cheat_sheet_rows
+from annotator.ui.snapping import TokenCache
+from annotator.ui.theme import apply_theme, entity_colours, reading_font
+from annotator.ui.workers import ImportWorker, run_in_background
+
+log = logging.getLogger("annotator.ui")
+MAX_RECENT = 8
+NO_DOCUMENT = "No document open. File ▸ Import articles… (Ctrl+I) adds some."
+
+
+class Notice(QFrame):
+    """A non-modal message above the article; it fades after a while or on Escape."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("notice")
+        self.label = QLabel()
+        self.label.setObjectName("notice_text")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.PlainText)  # messages quote article text
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setFocusPolicy(Qt.NoFocus)
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 4, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self._timer = QTimer(self, singleShot=True)
+        self._timer.timeout.connect(self.hide)
+        self.hide()
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        colour = "#c0392b" if error else "#2f6db5"
+        self.setStyleSheet(f"#notice {{ border-left: 4px solid {colour}; background: palette(alternate-base); }}")
+        self.label.setText(text)
+        self.show()
+        self._timer.start(12000 if error else 6000)
+
+
+class MainWindow(QMainWindow):
+    document_opened = Signal(object)  # doc id or None
+    corpus_changed = Signal(object)  # a Change, after the window has drawn it
+    corpus_opened = Signal()  # another database was opened
+    labels_changed = Signal()
+    import_finished = Signal(object)  # ImportReport or None when it failed
+
+    def __init__(self, db_path: Path, parent=None):
+        super().__init__(parent)
+        self.db_path = Path(db_path).resolve()
+        self.corpus = Corpus(self.db_path)
+        self.corpus.subscribe(self._on_change)
+        self.undo_stack = QUndoStack(self)
+        self.document: Document | None = None
+        self.tokens: TokenCache | None = None
+        self.labels: list[Label] = []
+        self.last_error = ""
+        self._commit_ok = False
+        self._warmed = False
+        self._workers: list[ImportWorker] = []
+        self._message_boxes: list[QMessageBox] = []
+        self._doc_row: int | None = None
+        self._doc_total = 0
+        self.setObjectName("main_window")
+
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._restore_settings()
+        self.reload_labels()
+        self._update_title()
+        self.open_document(self._first_document())
+        QApplication.instance().styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+
+    # ---- construction ----------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.docs = DocumentPanel(self.corpus)
+        self.docs.document_chosen.connect(self.open_document)
+
+        self.legend = Legend()
+        self.legend.label_clicked.connect(lambda name: self.apply_label(name))
+        self.notice = Notice()
+        self.article = ArticleView()
+        self.article.setPlaceholderText(NO_DOCUMENT)
+        self.article.current_changed.connect(self._current_changed)
+        centre = QWidget()
+        centre.setObjectName("centre")
+        col = QVBoxLayout(centre)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        col.addWidget(self.legend)
+        col.addWidget(self.notice)
+        col.addWidget(self.article, 1)
+
+        self.entities = EntityList()
+        self.entities.entity_chosen.connect(self._entity_chosen)
+        # the side panel is a tab widget so other panels (stances) can sit beside the entities
+        self.side = QTabWidget()
+        self.side.setObjectName("side_panels")
+        self.side.setDocumentMode(True)
+        self.side.addTab(self.entities, "Entities")
+
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.docs)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([300, 760, 320])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.position_label = QLabel()
+        self.position_label.setObjectName("position")
+        self.statusBar().addPermanentWidget(self.position_label)
+
+    def add_side_panel(self, widget: QWidget, title: str) -> int:
+        """Where later panels (e.g. stances) go: a tab beside the entity list."""
+        return self.side.addTab(widget, title)
+
+    def _action(self, text: str, slot: Callable, keys=(), *, local: bool = False, tip: str = "") -> QAction:
+        """local: only while the article or the entity list has focus (bare keys must not fire in the search box)."""
+        action = QAction(text, self)
+        if keys:
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _=False: slot())
+        if local:
+            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            self.article.addAction(action)
+            self.entities.addAction(action)
+        else:
+            self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.act_new = a("&New database…", self.new_database, [QKeySequence.New])
+        self.act_open = a("&Open database…", self.choose_database, [QKeySequence.Open])
+        self.act_import = a("&Import articles…", self.choose_import, ["Ctrl+I"])
+        self.act_export = a("&Export…", self.show_export, ["Ctrl+E"])
+        self.act_restore = a("&Restore backup…", self.show_restore)
+        self.act_quit = a("&Quit", self.close, [QKeySequence.Quit])
+        self.act_export.setEnabled(importlib.util.find_spec("annotator.ui.export_dialog") is not None)
+        self.act_restore.setEnabled(importlib.util.find_spec("annotator.ui.restore_dialog") is not None)
+
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addActions([self.act_undo, self.act_redo])
+        self.act_accept = a("&Accept and open next", self.accept_document, ["Ctrl+Return", "Ctrl+Enter"],
+                            tip="Every entity is checked: mark accepted and open the next unfinished article")
+        self.act_accept_local = a("Accept and open next (nothing selected)", self.accept_if_no_selection,
+                                  ["Return", "Enter"], local=True)
+        self.act_skip = a("&Skip and open next", self.skip_document, ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"])
+        self.act_delete = a("&Delete entity", self.delete_entity, [QKeySequence.Delete, "Backspace"], local=True)
+        self.act_next_entity = a("Next entity", lambda: self.move_entity(1), ["Tab"], local=True)
+        self.act_prev_entity = a("Previous entity", lambda: self.move_entity(-1), ["Shift+Tab"], local=True)
+        self.act_grow_end = a("Grow entity end by a token", lambda: self.step_edge("end", True), ["Alt+Right"], local=True)
+        self.act_shrink_end = a("Shrink entity end by a token", lambda: self.step_edge("end", False), ["Alt+Left"], local=True)
+        self.act_grow_start = a("Grow entity start by a token", lambda: self.step_edge("start", True), ["Alt+Shift+Left"],
+                                local=True)
+        self.act_shrink_start = a("Shrink entity start by a token", lambda: self.step_edge("start", False),
+                                  ["Alt+Shift+Right"], local=True)
+        self.act_clear = a("Clear selection", self.clear_selection, ["Escape"], local=True)
+        self.act_scheme = a("&Label scheme…", self.show_label_scheme, ["Ctrl+L"])
+
+        self.act_next_doc = a("&Next document", lambda: self.step_document(1), ["Ctrl+PgDown", "Alt+Down"])
+        self.act_prev_doc = a("&Previous document", lambda: self.step_document(-1), ["Ctrl+PgUp", "Alt+Up"])
+        self.act_next_unfinished = a("Next &unfinished document", self.open_next_unfinished, ["Ctrl+J"])
+        self.act_find = a("&Find documents", self.focus_search, [QKeySequence.Find])
+        self.act_focus_docs = a("Go to document list", lambda: self.docs.table.setFocus(), ["Ctrl+1"])
+        self.act_focus_article = a("Go to article", lambda: self.article.setFocus(), ["Ctrl+2"])
+        self.act_focus_entities = a("Go to entity list", self.focus_entities, ["Ctrl+3"])
+        self.act_bigger = a("&Larger text", lambda: self.zoom(1), [QKeySequence.ZoomIn, "Ctrl+="])
+        self.act_smaller = a("&Smaller text", lambda: self.zoom(-1), [QKeySequence.ZoomOut])
+        self.act_help = a("&Keyboard shortcuts", self.show_shortcuts, ["F1"])
+        self.act_about = a("&About annotator", self.show_about)
+        self.label_actions: list[QAction] = []
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        file = mb.addMenu("&File")
+        file.addActions([self.act_new, self.act_open])
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        file.addActions([self.act_import, self.act_export, self.act_restore])
+        file.addSeparator()
+        file.addAction(self.act_quit)
+
+        edit = mb.addMenu("&Edit")
+        edit.addActions([self.act_undo, self.act_redo])
+        edit.addSeparator()
+        edit.addActions([self.act_accept, self.act_skip])
+        edit.addSeparator()
+        edit.addActions([self.act_next_entity, self.act_prev_entity, self.act_delete, self.act_grow_end,
+                         self.act_shrink_end, self.act_grow_start, self.act_shrink_start, self.act_clear])
+        edit.addSeparator()
+        edit.addAction(self.act_scheme)
+
+        self.label_menu = mb.addMenu("&Label")
+
+        view = mb.addMenu("&View")
+        view.addActions([self.act_next_doc, self.act_prev_doc, self.act_next_unfinished])
+        view.addSeparator()
+        view.addActions([self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities])
+        view.addSeparator()
+        view.addActions([self.act_bigger, self.act_smaller])
+        theme = view.addMenu("&Theme")
+        group = QActionGroup(self)
+        self.theme_actions = {}
+        for key, text in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark")):
+            act = theme.addAction(text)
+            act.setCheckable(True)
+            act.setActionGroup(group)
+            act.triggered.connect(lambda _=False, k=key: self.set_theme(k))
+            self.theme_actions[key] = act
+
+        help_menu = mb.addMenu("&Help")
+        help_menu.addActions([self.act_help, self.act_about])
+
+    def _rebuild_label_actions(self) -> None:
+        for action in self.label_actions:
+            self.article.removeAction(action)
+            self.entities.removeAction(action)
+            action.deleteLater()
+        self.label_actions = []
+        self.label_menu.clear()
+        for lb in self.labels:
+            if lb.hidden:
+                continue
+            keys = [lb.key.upper()] if lb.key else []
+            act = self._action(lb.name, lambda name=lb.name: self.apply_label(name), keys, local=True,
+                               tip=f"Label the selection {lb.name}, or relabel the current entity")
+            self.label_menu.addAction(act)
+            self.label_actions.append(act)
+            if lb.key:
+                exact = self._action(f"{lb.name} (exact characters)", lambda name=lb.name: self.apply_label(name, exact=True),
+                                     [f"Shift+{lb.key.upper()}"], local=True)
+                self.label_actions.append(exact)
+        self.label_menu.addSeparator()
+        self.label_menu.addAction(self.act_scheme)
+
+    def key_sections(self) -> list[tuple[str, list[QAction]]]:
+        return [
+            ("Entities", [self.act_next_entity, self.act_prev_entity, self.act_delete, self.act_grow_end,
+                          self.act_shrink_end, self.act_grow_start, self.act_shrink_start, self.act_clear]),
+            ("Documents", [self.act_accept, self.act_accept_local, self.act_skip, self.act_next_doc, self.act_prev_doc,
+                           self.act_next_unfinished]),
+            ("Editing", [self.act_undo, self.act_redo, self.act_scheme]),
+            ("Moving around", [self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities,
+                               self.act_bigger, self.act_smaller]),
+            ("Files", [self.act_new, self.act_open, self.act_import, self.act_export, self.act_quit, self.act_help]),
+        ]
+
+    # ---- settings ----------------------------------------------------------------
+    def _settings(self) -> QSettings:
+        return QSettings()
+
+    def _restore_settings(self) -> None:
+        s = self._settings()
+        if s.value("window/geometry"):
+            self.restoreGeometry(s.value("window/geometry"))
+        else:
+            self.resize(1400, 860)
+        if s.value("window/splitter"):
+            self.splitter.restoreState(s.value("window/splitter"))
+        size = s.value("view/font_size")
+        if size:
+            font = reading_font(float(size))
+            self.article.setFont(font)
+        theme = s.value("view/theme", "system")
+        if theme in self.theme_actions:
+            self.theme_actions[theme].setChecked(True)
+        self._remember_recent(self.db_path)
+
+    def save_settings(self) -> None:
+        s = self._settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("view/font_size", self.article.font().pointSizeF())
+        if self.document is not None:
+            last = self._last_docs()
+            last[str(self.db_path)] = self.document.id
+            s.setValue("last_documents", json.dumps(dict(list(last.items())[-20:])))
+        s.sync()
+
+    def _last_docs(self) -> dict:
+        try:
+            return json.loads(self._settings().value("last_documents", "{}") or "{}")
+        except (TypeError, ValueError):
+            return {}
+
+    def recent_databases(self) -> list[str]:
+        value = self._settings().value("recent_databases", [])
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if v]
+
+    def _remember_recent(self, path: Path) -> None:
+        recent = [str(path)] + [p for p in self.recent_databases() if p != str(path)]
+        self._settings().setValue("recent_databases", recent[:MAX_RECENT])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for i, p in enumerate(self.recent_databases()):
+            act = self.recent_menu.addAction(f"&{i + 1} {p}" if i < 9 else p)
+            act.triggered.connect(lambda _=False, path=p: self.open_database(Path(path)))
+            act.setEnabled(Path(p).exists())
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.save_settings()
+        for worker in self._workers:
+            worker.cancel()
+            worker.wait(10_000)
+        self.undo_stack.clear()
+        self.corpus.close()
+        super().closeEvent(event)
+
+    # ---- opening documents ----------------------------------------------------
+    def _first_document(self) -> int | None:
+        last = self._last_docs().get(str(self.db_path))
+        if last is not None and self.corpus.document_row(int(last)) is not None:
+            return int(last)
+        return self.corpus.next_unfinished() or self.corpus.neighbour(0, 1)
+
+    @property
+    def doc_id(self) -> int | None:
+        return self.document.id if self.document else None
+
+    def open_document(self, doc_id: int | None) -> None:
+        if doc_id is None:
+            self.document = None
+            self.tokens = None
+            self.article.show_document("", [])
+            self.entities.model_.set_spans("", [])
+            self.docs.select_document(None)
+            self._update_position()
+            self.document_opened.emit(None)
+            return
+        if doc_id == self.doc_id:
+            return
+        try:
+            doc = self.corpus.document(doc_id)
+            spans = self.corpus.spans(doc_id)
+        except (EditError, sqlite3.Error) as exc:
+            self.notify(f"Could not open document {doc_id}: {exc}", error=True)
+            return
+        self.document = doc
+        self.tokens = TokenCache(doc.text, self.corpus.meta("lang", "en") or "en")
+        self.article.show_document(doc.text, spans)
+        self.entities.model_.set_spans(doc.text, self.article.ordered_spans())
+        self.docs.select_document(doc_id)
+        self._update_position()
+        self.document_opened.emit(doc_id)
+        if not self._warmed:
+            self._warmed = True
+            QTimer.singleShot(500, self._warm_tokenizer)
+
+    def _warm_tokenizer(self) -> None:
+        """Load the tokenizer off the GUI thread once the article is on screen, so the first snap is instant."""
+        from annotator.nlp.tokens import tokenizer
+
+        lang = self.tokens.lang if self.tokens else "en"
+        run_in_background(lambda: tokenizer(lang))
+
+    def reload_view(self) -> None:
+        """Re-read what is shown from the database (after an error, so the view never lies)."""
+        try:
+            self.reload_labels()
+            self.docs.model.refresh()
+            self.docs.update_progress()
+            if self.document is not None:
+                doc_id = self.document.id
+                if self.corpus.document_row(doc_id) is None:
+                    self.document = None
+                    self.open_document(self.corpus.next_unfinished())
+                    return
+                self.document = self.corpus.document(doc_id)
+                self.article.reload_spans(self.corpus.spans(doc_id))
+                self.entities.model_.set_spans(self.document.text, self.article.ordered_spans())
+                self.entities.show_current(self.article.current_id)
+                self.docs.select_document(doc_id)
+            self._update_position()
+        except (sqlite3.Error, EditError) as exc:
+            log.error("could not re-read the database: %s", exc)
+            self.notify(f"Could not re-read the database: {exc}", error=True)
+
+    def reload_labels(self) -> None:
+        self.labels = self.corpus.labels()
+        self.article.set_labels(self.labels)
+        self.legend.set_labels(self.labels)
+        self.entities.model_.colours = {lb.name: entity_colours(lb.color, QApplication.palette(), lb.hidden) for lb in self.labels}
+        self._rebuild_label_actions()
+        if self.document is not None:
+            self.article.reload_spans(self.corpus.spans(self.document.id))
+            self.entities.model_.set_spans(self.document.text, self.article.ordered_spans())
+            self.entities.show_current(self.article.current_id)
+        self.labels_changed.emit()
+
+    def step_document(self, step: int) -> None:
+        if self.document is None:
+            return
+        row = self.docs.model.row_of(self.document.id)
+        target = None
+        if row is not None:
+            doc = self.docs.model.row(row + step)
+            target = doc.id if doc else None
+        else:
+            target = self.corpus.neighbour(self.document.id, step)
+        if target is None:
+            self.notify("This is the last document." if step > 0 else "This is the first document.")
+            return
+        self.open_document(target)
+
+    def open_next_unfinished(self) -> None:
+        nxt = self.corpus.next_unfinished(self.doc_id)
+        if nxt is None or nxt == self.doc_id:
+            self.notify("Every document is accepted or skipped.")
+            return
+        self.open_document(nxt)
+
+    # ---- editing ------------------------------------------------------------------
+    def edit(self, plan: Callable[[], Change]) -> bool:
+        """Plan a change, then push it; planning refusals and commit failures become messages."""
+        try:
+            change = plan()
+        except EditError as exc:
+            self.notify(str(exc))
+            self.last_error = str(exc)
+            return False
+        except sqlite3.Error as exc:
+            self._storage_error(exc)
+            return False
+        return self.push(change)
+
+    def push(self, change: Change) -> bool:
+        self._commit_ok = False
+        self.undo_stack.push(ChangeCommand(self, change))
+        return self._commit_ok
+
+    def commit(self, change: Change) -> bool:
+        """Apply one change (redo or undo); called by ChangeCommand. False if refused."""
+        if change.doc_id is not None and change.doc_id != self.doc_id:
+            self.open_document(change.doc_id)  # undo and redo return to the document of the edit
+        try:
+            self.corpus.apply(change)
+        except (EditError, ConflictError, sqlite3.Error) as exc:
+            cause = exc if isinstance(exc, sqlite3.Error) else exc.__cause__
+            if isinstance(cause, sqlite3.Error) and not isinstance(cause, sqlite3.IntegrityError):
+                self._storage_error(exc)  # locked, read-only, disk full: say so loudly
+            else:
+                self.last_error = f"Not saved: {exc}"
+                self.notify(self.last_error, error=True)
+            self.reload_view()
+            self._commit_ok = False
+            return False
+        self.statusBar().showMessage(f"saved · {change.action}", 6000)
+        self._commit_ok = True
+        return True
+
+    def _storage_error(self, exc: Exception) -> None:
+        self.last_error = f"Not saved: {exc}"
+        log.error("storage error: %s (cause: %r)", exc, exc.__cause__)
+        self.notify(self.last_error, error=True)
+        self._show_box("Edit not saved",
+                       f"{self.last_error}\n\nNothing was half-written; the window shows what is in the database. "
+                       "If the disk is full, or the file is read-only or busy in another program, fix that and try again.")
+
+    def _show_box(self, title: str, text: str) -> QMessageBox:
+        """A non-modal warning: work can go on while it is open."""
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
+        box.setModal(False)
+        box.setTextFormat(Qt.PlainText)
+        box.finished.connect(lambda _=0, b=box: self._message_boxes.remove(b) if b in self._message_boxes else None)
+        self._message_boxes.append(box)
+        box.show()
+        return box
+
+    def _on_change(self, change: Change) -> None:
+        """Called by the corpus after each commit: draw exactly what changed."""
+        try:
+            self._draw_change(change)
+        except Exception:  # the edit is committed; show the bug and redraw from the database
+            import sys
+
+            sys.excepthook(*sys.exc_info())
+            self.reload_view()
+        self.corpus_changed.emit(change)
+
+    def _draw_change(self, change: Change) -> None:
+        if change.touched("labels"):
+            self.reload_labels()
+        elif self.document is not None and change.doc_id == self.document.id:
+            ops = change.touched("spans")
+            if ops:
+                removed = [op.before for op in ops if op.before]
+                added = [op.after for op in ops if op.after and op.after["doc_id"] == self.document.id]
+                self.article.apply_span_rows(removed, added)
+                self.entities.model_.update_spans(self.article.ordered_spans())
+                self.entities.show_current(self.article.current_id)
+        for op in change.touched("documents"):
+            row = op.after or {}
+            if self.document is not None and row.get("id") == self.document.id and "status" in row:
+                self.document = Document(**{**self.document.__dict__, "status": row["status"]})
+        if change.doc_id is not None:
+            self.docs.model.update_document(change.doc_id)
+        if change.touched("documents"):
+            self.docs.update_progress()
+            if self.document is not None:
+                self.docs.select_document(self.document.id)
+        self._update_position(recount=bool(change.touched("documents")))
+
+    # ---- user actions ---------------------------------------------------------------
+    def notify(self, text: str, error: bool = False) -> None:
+        self.statusBar().showMessage(text, 8000)
+        self.notice.show_message(text, error)
+
+    def apply_label(self, label: str, exact: bool = False) -> None:
+        if self.document is None:
+            self.notify("No document is open.")
+            return
+        selection = self.article.selection()
+        if selection:
+            start, end = self.tokens.snap_selection(*selection, exact=exact)
+            if start >= end:
+                self.notify("The selection holds only spaces.")
+                return
+            doc_id = self.document.id
+            if self.edit(lambda: self.corpus.plan_add_span(doc_id, start, end, label)):
+                added = [s for s in self.article.ordered_spans() if (s.start, s.end) == (start, end)]
+                if added:
+                    self.article.set_current(added[0].id, move_caret=True)
+            return
+        current = self.article.current()
+        if current is None:
+            self.notify("Select some text, or move to an entity with Tab, then press a label key.")
+            return
+        self.edit(lambda: self.corpus.plan_relabel_span(current.id, label))
+
+    def delete_entity(self) -> None:
+        current = self.article.current()
+        if current is None:
+            self.notify("No entity here: move to one with Tab, or click it.")
+            return
+        ordered = self.article.ordered_spans()
+        i = ordered.index(current)
+        if self.edit(lambda: self.corpus.plan_delete_span(current.id)):
+            rest = self.article.ordered_spans()
+            if rest:
+                self.article.set_current(rest[min(i, len(rest) - 1)].id, move_caret=True)
+
+    def step_edge(self, edge: str, grow: bool) -> None:
+        current = self.article.current()
+        if current is None:
+            self.notify("No entity here: move to one with Tab, or click it.")
+            return
+        start, end = self.tokens.step(current.start, current.end, edge, grow)
+        if (start, end) == (current.start, current.end):
+            self.notify("The entity cannot move that way.")
+            return
+        if self.edit(lambda: self.corpus.plan_resize_span(current.id, start, end)):
+            self.article.set_current(current.id)
+
+    def move_entity(self, step: int) -> None:
+        spans = self.article.ordered_spans()
+        if not spans:
+            self.notify("This article has no entities.")
+            return
+        current = self.article.current()
+        if current is not None:
+            i = spans.index(current) + step
+        else:
+            caret = self.article.caret()
+            if step > 0:
+                i = next((k for k, s in enumerate(spans) if s.start >= caret), len(spans))
+            else:
+                i = next((k for k in range(len(spans) - 1, -1, -1) if spans[k].end <= caret), -1)
+        if 0 <= i < len(spans):
+            self.article.set_current(spans[i].id, move_caret=True)
+        else:
+            self.notify("No more entities this way.")
+
+    def clear_selection(self) -> None:
+        cur = self.article.textCursor()
+        cur.clearSelection()
+        self.article.setTextCursor(cur)
+        self.notice.hide()
+
+    def accept_if_no_selection(self) -> None:
+        if self.article.selection():
+            self.notify("Press a label key to label the selection, or Escape to clear it.")
+            return
+        self.accept_document()
+
+    def accept_document(self) -> None:
+        self._finish_document(ACCEPTED)
+
+    def skip_document(self) -> None:
+        self._finish_document(SKIPPED)
+
+    def _finish_document(self, status: str) -> None:
+        if self.document is None:
+            return
+        doc_id = self.document.id
+        if self.document.status != status and not self.edit(lambda: self.corpus.plan_set_status(doc_id, status)):
+            return
+        self.open_next_unfinished()
+
+    def _current_changed(self, span_id) -> None:
+        self.entities.show_current(span_id)
+        self._update_position(recount=False)
+
+    def _entity_chosen(self, span_id) -> None:
+        self.article.set_current(span_id, move_caret=True)
+
+    def focus_search(self) -> None:
+        self.docs.search_box.setFocus()
+        self.docs.search_box.selectAll()
+
+    def focus_entities(self) -> None:
+        self.side.setCurrentWidget(self.entities)
+        self.entities.setFocus()
+
+    def zoom(self, step: int) -> None:
+        font = self.article.font()
+        font.setPointSizeF(min(28.0, max(8.0, font.pointSizeF() + step)))
+        self.article.setFont(font)
+
+    def set_theme(self, key: str) -> None:
+        self._settings().setValue("view/theme", key)
+        app = QApplication.instance()
+        apply_theme(app, None if key == "system" else key == "dark")
+        self.refresh_colours()
+
+    def refresh_colours(self) -> None:
+        self.reload_labels()
+
+    def _system_scheme_changed(self, *_args) -> None:
+        if self._settings().value("view/theme", "system") == "system":
+            self.set_theme("system")
+
+    # ---- dialogs -------------------------------------------------------------------
+    def show_label_scheme(self) -> None:
+        from annotator.ui.labels_dialog import LabelSchemeDialog
+
+        if getattr(self, "label_dialog", None) is None:
+            self.label_dialog = LabelSchemeDialog(self)
+        self.label_dialog.show()
+        self.label_dialog.raise_()
+        self.label_dialog.activateWindow()
+
+    def show_shortcuts(self) -> None:
+        self.cheat_sheet = CheatSheet(cheat_sheet_rows(self.key_sections(), self.labels), self)
+        self.cheat_sheet.show()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About annotator",
+                          "annotator: correct spaCy entities, tag stances and export gold training data.\n"
+                          f"Database: {self.db_path}")
+
+    def show_export(self) -> None:
+        from annotator.ui.export_dialog import ExportDialog  # written by the export work; optional until then
+
+        self.export_dialog = ExportDialog(self.db_path, self)
+        self.export_dialog.show()
+
+    def show_restore(self) -> None:
+        from annotator.ui.restore_dialog import RestoreDialog
+
+        self.restore_dialog = RestoreDialog(self.db_path, self)
+        self.restore_dialog.accepted.connect(lambda: self.open_database(self.db_path, force=True))
+        self.restore_dialog.show()
+
+    # ---- databases and imports --------------------------------------------------------
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New annotation database", str(self.db_path.parent / "new.db"),
+                                              "Annotation databases (*.db);;All files (*)")
+        if path:
+            target = Path(path)
+            if target.exists():
+                self.notify(f"{target.name} exists already; opening it instead.")
+            self.open_database(target)
+
+    def choose_database(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open annotation database", str(self.db_path.parent),
+                                              "Annotation databases (*.db);;All files (*)")
+        if path:
+            self.open_database(Path(path))
+
+    def open_database(self, path: Path, force: bool = False) -> bool:
+        path = Path(path).resolve()
+        if path == self.db_path and not force:
+            return True
+        try:
+            corpus = Corpus(path)
+        except (DatabaseError, sqlite3.Error, OSError) as exc:
+            self.notify(f"Cannot open {path.name}: {exc}", error=True)
+            self._show_box("Cannot open the database", f"{path}\n\n{exc}")
+            return False
+        self.save_settings()
+        self.undo_stack.clear()  # commands refer to the previous corpus
+        old = self.corpus
+        self.corpus, self.db_path = corpus, path
+        corpus.subscribe(self._on_change)
+        old.close()
+        self.document = None
+        self.docs.set_corpus(corpus)
+        self.reload_labels()
+        self._remember_recent(path)
+        self._update_title()
+        self.corpus_opened.emit()
+        self.open_document(self._first_document())
+        return True
+
+    def first_run(self) -> ImportWorker | None:
+        """An empty database gets the seed articles, pre-annotated by the default model, so there is work at once."""
+        from annotator.session.imports import seeds_dir
+
+        seeds = seeds_dir()
+        if self.corpus.count_documents() or not seeds.is_dir():
+            return None
+        return self.start_import([seeds])
+
+    def choose_import(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", str(Path.cwd()),
+                                                "Articles (*.txt *.jsonl *.json);;All files (*)")
+        if paths:
+            self.start_import([Path(p) for p in paths])
+
+    def start_import(self, paths: list[Path], model: str | None = "default") -> ImportWorker:
+        worker = ImportWorker(self.db_path, paths, model, self)
+        dialog = QProgressDialog("Loading the spaCy model…", "Cancel", 0, 0, self)
+        dialog.setObjectName("import_progress")
+        dialog.setWindowTitle("Importing articles")
+        dialog.setWindowModality(Qt.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        worker.progress.connect(lambda n: dialog.setLabelText(f"Pre-annotated and stored {n} article(s)…"))
+        dialog.canceled.connect(worker.cancel)
+        worker.succeeded.connect(self._import_done)
+        worker.failed.connect(self._import_failed)
+        worker.finished.connect(dialog.close)
+        worker.finished.connect(lambda: self._workers.remove(worker) if worker in self._workers else None)
+        self._workers.append(worker)
+        dialog.setMinimumWidth(380)
+        self.import_dialog = dialog
+        if self.document is None:
+            self.article.setPlaceholderText("Importing articles; the first one opens when they are stored…")
+        dialog.show()
+        worker.start()
+        return worker
+
+    def _import_done(self, report) -> None:
+        self.import_dialog.close()
+        self.article.setPlaceholderText(NO_DOCUMENT)
+        self.reload_view()
+        if self.document is None:
+            self.open_document(self._first_document())
+        n = len(report.added)
+        parts = [f"Imported {n} article{'s' if n != 1 else ''}"]
+        if report.duplicates:
+            parts.append(f"{report.duplicates} already in the corpus")
+        if report.rejected:
+            parts.append(f"{len(report.rejected)} rejected")
+        self.notify(", ".join(parts) + ".", error=bool(report.rejected))
+        if report.rejected:
+            self._show_box("Some records were rejected", "\n".join(str(r) for r in report.rejected[:200]))
+        self.import_finished.emit(report)
+
+    def _import_failed(self, message: str, details: str) -> None:
+        self.import_dialog.close()
+        self.article.setPlaceholderText(NO_DOCUMENT)
+        self.reload_view()
+        self.notify(message, error=True)
+        if details:
+            self._show_box("Import failed", f"{message}\n\n{details[-4000:]}")
+        self.import_finished.emit(None)
+
+    # ---- status -------------------------------------------------------------------------
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.db_path.name} — annotator")
+
+    def _update_position(self, recount: bool = True) -> None:
+        if self.document is None:
+            self.position_label.setText("no document")
+            return
+        if recount:
+            self._doc_row = self.corpus.document_index(self.document.id)
+            self._doc_total = self.corpus.count_documents()
+        row = self._doc_row
+        status = STATUS_NAMES.get(self.document.status, self.document.status)
+        current = self.article.current()
+        where = ""
+        if current is not None:
+            words = " ".join(self.document.text[current.start : current.end].split())
+            where = f"  ·  {current.label} “{words[:40]}{'…' if len(words) > 40 else ''}”"
+        self.position_label.setText(
+            f"document {row + 1 if row is not None else '?'} of {self._doc_total}  ·  {status}"
+            f"  ·  {len(self.article.spans)} entities{where}"
+        )

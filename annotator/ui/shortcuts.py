@@ -1,0 +1,79 @@
+"""The keyboard cheat sheet, built from the window's live actions so it never goes stale."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout
+
+from annotator.core.model import Label
+
+
+def keys_text(action: QAction) -> str:
+    return ",  ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts())
+
+
+def cheat_sheet_rows(sections: list[tuple[str, list[QAction]]], labels: list[Label]) -> list[tuple[str, str, str]]:
+    rows = []
+    for section, actions in sections:
+        for action in actions:
+            keys = keys_text(action)
+            if keys:
+                rows.append((section, action.text().replace("&", "").rstrip("…").strip(), keys))
+    for lb in labels:
+        if lb.key and not lb.hidden:
+            k = lb.key.upper()
+            rows.append(("Labels", f"{lb.name}: label the selection (whole tokens) / relabel", k))
+            rows.append(("Labels", f"{lb.name}: label exactly the selected characters", f"Shift+{k}"))
+    return rows
+
+
+class CheatSheet(QDialog):
+    def __init__(self, rows: list[tuple[str, str, str]], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setObjectName("cheat_sheet")
+        intro = QLabel(
+            "Everything works from the keyboard. Select text in the article (Shift+arrows, Ctrl+Shift+arrows) "
+            "and press a label key; the label keys, Delete and the boundary keys act on the current entity "
+            "(the one under the caret, framed) when nothing is selected."
+        )
+        intro.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Action", "Keys"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        sections: dict[str, QTreeWidgetItem] = {}
+        for section, what, keys in rows:
+            if section not in sections:
+                head = QTreeWidgetItem([section, ""])
+                font = head.font(0)
+                font.setBold(True)
+                head.setFont(0, font)
+                head.setFirstColumnSpanned(True)
+                self.tree.addTopLevelItem(head)
+                sections[section] = head
+            item = QTreeWidgetItem(sections[section], [what, keys])
+            item.setTextAlignment(1, Qt.AlignLeft | Qt.AlignVCenter)
+        self.tree.expandAll()
+        self.tree.setItemsExpandable(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setIndentation(12)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
+        self.resize(680, 640)
+
+    def all_text(self) -> str:
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            head = self.tree.topLevelItem(i)
+            out.append(head.text(0))
+            out += [f"{head.child(j).text(0)}\t{head.child(j).text(1)}" for j in range(head.childCount())]
+        return "\n".join(out)

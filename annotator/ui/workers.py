@@ -1,0 +1,73 @@
+"""Background work: importing articles, warming the tokenizer.
+
+A worker opens its own Corpus on the same file: sqlite connections stay in the thread
+that made them, and SQLite's WAL lets the window keep reading meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QRunnable, QThread, QThreadPool, Signal
+
+log = logging.getLogger("annotator.ui")
+
+
+class Cancelled(Exception):
+    pass
+
+
+class ImportWorker(QThread):
+    progress = Signal(int)  # documents done
+    succeeded = Signal(object)  # ImportReport
+    failed = Signal(str, str)  # message, details
+
+    def __init__(self, db_path: Path, paths: list[Path], model: str | None = "default", parent=None):
+        super().__init__(parent)
+        self.db_path = Path(db_path)
+        self.paths = [Path(p) for p in paths]
+        self.model = model
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def _on_progress(self, done: int, _total: int | None) -> None:
+        if self._cancel:
+            raise Cancelled()  # batches already committed stay; a re-run skips them as duplicates
+        self.progress.emit(done)
+
+    def run(self) -> None:
+        from annotator.session import Corpus
+        from annotator.session.imports import import_paths
+
+        try:
+            with Corpus(self.db_path) as corpus:
+                report = import_paths(corpus, self.paths, model=self.model, on_progress=self._on_progress)
+        except Cancelled:
+            self.failed.emit("The import was cancelled; documents imported so far are kept.", "")
+            return
+        except Exception as exc:  # reported to the user in the window, with details, and logged
+            details = traceback.format_exc()
+            log.error("import failed\n%s", details)
+            self.failed.emit(f"The import failed: {exc}", details)
+            return
+        self.succeeded.emit(report)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def run(self) -> None:
+        try:
+            self.fn()
+        except Exception:  # a warm-up is an optimisation; the real call will raise it again where it matters
+            log.warning("background task failed\n%s", traceback.format_exc())
+
+
+def run_in_background(fn) -> None:
+    QThreadPool.globalInstance().start(_Task(fn))
