@@ -27,7 +27,7 @@ def fill(path, n=20):
 
 def state(corpus):
     spans = corpus.db.execute("SELECT id, doc_id, start, end, label FROM spans ORDER BY id").fetchall()
-    docs = corpus.db.execute("SELECT id, status, n_spans FROM documents ORDER BY id").fetchall()
+    docs = corpus.db.execute("SELECT id, status, (SELECT count(*) FROM spans WHERE doc_id = documents.id) FROM documents ORDER BY id").fetchall()
     history = corpus.db.execute("SELECT count(*) FROM history").fetchone()[0]
     return spans, docs, history
 

@@ -67,3 +67,25 @@ def test_constraints_hold_in_the_schema(tmp_path):
     db.execute("INSERT INTO history (action, ops) VALUES ('x', '[]')")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute("DELETE FROM history")
+
+
+def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path):
+    from annotator.storage.schema import migrations
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    import sqlite_utils
+
+    old = sqlite_utils.Database(conn)
+    migrations.apply(old, stop_before="0002_no_document_row_writes_per_edit")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO documents (text, sha256) VALUES ('Kyiv and Moscow', 'h')")
+    conn.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (1, 0, 4, 'GPE')")
+    assert conn.execute("SELECT n_spans FROM documents").fetchone()[0] == 1
+    conn.close()
+
+    db = open_database(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "n_spans" not in db["documents"].columns_dict
+    assert db.execute("SELECT doc_id, start, end, label FROM spans").fetchall() == [(1, 0, 4, "GPE")]
+    assert db.execute("SELECT text FROM documents").fetchone()[0] == "Kyiv and Moscow"

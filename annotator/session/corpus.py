@@ -34,6 +34,8 @@ from annotator.storage.integrity import write_failure
 from annotator.storage.lock import InstanceLock
 
 SPAN_COLS = "id, doc_id, start, end, label, origin"
+# counted where shown (an index range per row) rather than stored: see migration 0002
+N_SPANS = "(SELECT count(*) FROM spans WHERE spans.doc_id = documents.id)"
 STANCE_COLS = (
     "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator"
 )
@@ -49,10 +51,6 @@ class DocRow:
     title: str
     status: str
     n_spans: int
-
-
-def _now_sql() -> str:
-    return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 
 class Corpus:
@@ -159,14 +157,14 @@ class Corpus:
     ) -> list[DocRow]:
         where, args = self._filter_sql(status, search)
         rows = self.db.execute(
-            f"SELECT id, title, status, n_spans FROM documents{where} ORDER BY id LIMIT ? OFFSET ?",
+            f"SELECT id, title, status, {N_SPANS} FROM documents{where} ORDER BY id LIMIT ? OFFSET ?",
             args + [limit, offset],
         )
         return [DocRow(*r) for r in rows]
 
     def document_row(self, doc_id: int) -> DocRow | None:
         """One row of the document list (no text), for refreshing it after an edit."""
-        row = self.db.execute("SELECT id, title, status, n_spans FROM documents WHERE id = ?", [doc_id]).fetchone()
+        row = self.db.execute(f"SELECT id, title, status, {N_SPANS} FROM documents WHERE id = ?", [doc_id]).fetchone()
         return DocRow(*row) if row else None
 
     def document_index(self, doc_id: int, status: str | None = None, search: str | None = None) -> int | None:
@@ -317,10 +315,6 @@ class Corpus:
                         apply_op(self.db, op)
                     if change.doc_id is not None:
                         self._check_no_overlap(change)
-                        self.db.execute(
-                            f"UPDATE documents SET updated_at = {_now_sql()}, annotator = ? WHERE id = ?",
-                            [self.annotator, change.doc_id],
-                        )
                     self.db.execute(
                         "INSERT INTO history (annotator, doc_id, action, ops) VALUES (?, ?, ?, ?)",
                         [self.annotator, change.doc_id, change.action, change.ops_json()],

@@ -136,5 +136,24 @@ def m0001_initial(db):
     )
 
 
+@migrations(name="0002_no_document_row_writes_per_edit")
+def m0002_no_document_row_writes_per_edit(db):
+    """Edits no longer rewrite the document's row.
+
+    SQLite rewrites a whole row (the article text and its overflow pages included) on any
+    update, so a per-span counter kept by trigger made every entity insert or delete rewrite
+    the text: 3 ms per entity and ~33 ms per edit on a 2 MB article. The count is now an
+    indexed count where it is shown, and who edited when is in the history.
+    """
+    run_script(
+        db,
+        """
+        DROP TRIGGER spans_count_insert;
+        DROP TRIGGER spans_count_delete;
+        ALTER TABLE documents DROP COLUMN n_spans;
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
