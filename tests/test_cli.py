@@ -83,3 +83,23 @@ def test_entry_points_show_help(entry):
     assert result.returncode == 0 and "import" in result.stdout and "stats" in result.stdout
     script = Path(sys.executable).with_name("annotator")
     assert script.exists()
+
+
+def test_stats_shows_stances_by_target_and_value_and_by_holder(seeded_db):
+    from annotator.session import Corpus
+    from annotator.session.stances import plan_add_stance
+
+    with Corpus(seeded_db) as corpus:
+        doc = corpus.document_rows(limit=1)[0].id
+        text = corpus.document(doc).text
+        zelensky = next(s for s in corpus.spans(doc) if text[s.start : s.end] == "Volodymyr Zelensky")
+        corpus.apply(plan_add_stance(corpus, doc, "ceasefire", "FAVOR", holder_span_id=zelensky.id, ev_start=zelensky.start,
+                                     ev_end=text.index(".", zelensky.start)))
+        corpus.apply(plan_add_stance(corpus, doc, "security guarantees", "AGAINST", holder_text="the article"))
+    data = json.loads(annotator("stats", "--db", seeded_db, "--json").stdout)
+    st = data["stances"]
+    assert st["total"] == 2 and st["document_level"] == 1
+    assert st["by_target"]["ceasefire"] == {"FAVOR": 1} and st["by_target"]["security guarantees"] == {"AGAINST": 1}
+    assert st["by_holder"] == {"Volodymyr Zelensky": {"FAVOR": 1}, "the article": {"AGAINST": 1}}
+    text_out = annotator("stats", "--db", seeded_db).stdout
+    assert "Volodymyr Zelensky" in text_out and "ceasefire" in text_out and "AGAINST" in text_out

@@ -12,7 +12,7 @@ from annotator.cli.app import DbOption, app, fail
 
 @app.command("stats")
 def stats_command(db: Path = DbOption, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Documents by status, entities by label and origin, stances by target, value and holder."""
+    """Documents by status, entities by label and origin, stances by target and value and by holder."""
     from annotator.session.corpus import Corpus
     from annotator.session.stats import corpus_stats
     from annotator.storage import DatabaseError
@@ -36,9 +36,19 @@ def stats_command(db: Path = DbOption, as_json: bool = typer.Option(False, "--js
     _table("by label", ents["by_label"])
     _table("by origin", ents["by_origin"])
     st = stats["stances"]
-    typer.echo(f"stances: {st['total']} ({st['document_level']} document-level)")
-    _table("by target=value", st["by_target_value"])
-    _table("by holder", st["by_holder"])
+    typer.echo(f"stances: {st['total']} in {st['documents']} documents ({st['document_level']} document-level)")
+    if st["total"]:
+        _grid("target", st["by_target"], st["values"])
+        _grid("holder", st["by_holder"], st["values"])
+
+
+def _grid(title: str, rows: dict[str, dict[str, int]], values: list[str]) -> None:
+    """A row per target (or holder), a column per stance value."""
+    columns = values + sorted({v for counts in rows.values() for v in counts} - set(values))
+    width = max([len(title)] + [len(k) for k in rows])
+    typer.echo(f"  {title:<{width}} " + " ".join(f"{v:>8}" for v in columns))
+    for key, counts in rows.items():
+        typer.echo(f"  {key:<{width}} " + " ".join(f"{counts.get(v, 0):>8}" for v in columns))
 
 
 def _table(title: str, counts: dict[str, int]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from annotator.session.corpus import Corpus
+from annotator.session.stances import stance_stats
 
 
 def corpus_stats(corpus: Corpus) -> dict:
@@ -15,18 +16,17 @@ def corpus_stats(corpus: Corpus) -> dict:
             "by_label": dict(q("SELECT label, count(*) FROM spans GROUP BY label ORDER BY count(*) DESC, label")),
             "by_origin": dict(q("SELECT origin, count(*) FROM spans GROUP BY origin ORDER BY count(*) DESC, origin")),
         },
-        "stances": {
-            "total": q("SELECT count(*) FROM stances").fetchone()[0],
-            "by_target_value": {
-                f"{t}={v}": n
-                for t, v, n in q("SELECT target, value, count(*) FROM stances GROUP BY target, value ORDER BY target, value")
-            },
-            "by_holder": dict(
-                q(
-                    "SELECT CASE holder_text WHEN '' THEN '(none)' ELSE holder_text END, count(*) FROM stances "
-                    "GROUP BY 1 ORDER BY count(*) DESC, 1"
-                )
-            ),
-            "document_level": q("SELECT count(*) FROM stances WHERE ev_start IS NULL").fetchone()[0],
-        },
+        "stances": _stances(corpus),
+    }
+
+
+def _stances(corpus: Corpus) -> dict:
+    st = stance_stats(corpus)
+    return {
+        "total": st.total,
+        "document_level": st.document_level,
+        "documents": st.documents,
+        "values": st.values,
+        "by_target": {t: dict(c) for t, c in st.by_target.items()},
+        "by_holder": {h: dict(c) for h, c in st.by_holder.items()},
     }
