@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 
@@ -18,6 +18,7 @@ from annotator.ui.highlighter import EntityHighlighter
 from annotator.ui.theme import entity_colours, reading_font
 
 LINE_CHARS = 78  # a comfortable line length for reading
+FLASH_COLOUR = "#f08c00"
 
 
 def origin_text(origin: str) -> str:
@@ -47,7 +48,10 @@ class ArticleView(QPlainTextEdit):
         self._order_starts: list[int] = []
         self.labels: dict[str, Label] = {}
         self.current_id: int | None = None
-        self._marks: dict[str, list[tuple[int, int]]] = {}
+        self._marks: dict[str, tuple[list[tuple[int, int]], QTextCharFormat]] = {}
+        self._flash: tuple[int, int] | None = None  # a range framed for a moment (e.g. a stance's evidence)
+        self._flash_timer = QTimer(self, singleShot=True)
+        self._flash_timer.timeout.connect(lambda: self.flash(None))
         self._loading = False
         self.cursorPositionChanged.connect(self._caret_moved)
         self.selectionChanged.connect(self._caret_moved)
@@ -76,6 +80,7 @@ class ArticleView(QPlainTextEdit):
             for name in list(self._marks):  # marks belong to the article they were made for
                 self.highlighter.set_overlay(name, [], None)
             self._marks.clear()
+            self._flash = None
             self._sync_highlighter()
             self.setPlainText(text)  # plain text only: articles are untrusted
             self.moveCursor(QTextCursor.Start)
@@ -115,13 +120,32 @@ class ArticleView(QPlainTextEdit):
     def set_marks(self, name: str, ranges: list[tuple[int, int]], fmt: QTextCharFormat | None) -> None:
         """Draw a named layer of ranges (Python offsets) over the entity colours, e.g. stance evidence
         as an underline; fmt None removes the layer. Only the blocks involved are redrawn."""
-        old = self._marks.pop(name, [])
+        old, old_fmt = self._marks.pop(name, ([], None))
         ranges = [(s, e) for s, e in ranges if 0 <= s < e <= len(self.text)]
         if fmt is not None:
-            self._marks[name] = ranges
+            self._marks[name] = (ranges, QTextCharFormat(fmt))
         q = self.omap.to_qt
         self.highlighter.set_overlay(name, [(q(s), q(e)) for s, e in ranges], fmt)
-        self.rehighlight_range(old + ranges)
+        if fmt is not None and old_fmt is not None and old_fmt == fmt:
+            # a block looks different only if a range that meets it came or went
+            self.rehighlight_range(sorted(set(old) ^ set(ranges)))
+        else:
+            self.rehighlight_range(old + ranges)
+
+    def flash(self, span: tuple[int, int] | None, ms: int = 1600) -> None:
+        """Frame [start, end) for a moment, drawn over everything (the selection too); None removes it."""
+        for old in (self._flash, span):
+            if old is not None:
+                for rect in self.span_rects(*old):
+                    self.viewport().update(rect.adjusted(-5, -3, 5, 3).toAlignedRect())
+        self._flash = span
+        if span is not None:
+            self._flash_timer.start(ms)
+        else:
+            self._flash_timer.stop()
+
+    def flashed(self) -> tuple[int, int] | None:
+        return self._flash
 
     def rehighlight_range(self, ranges: list[tuple[int, int]]) -> None:
         doc = self.document()
@@ -238,15 +262,23 @@ class ArticleView(QPlainTextEdit):
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
         span = self.current()
-        if span is None:
+        if span is None and self._flash is None:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.Antialiasing)
-        pen = QPen(self.palette().color(QPalette.Text))
-        pen.setWidthF(1.8)
-        painter.setPen(pen)
-        for rect in self.span_rects(span.start, span.end):
-            painter.drawRoundedRect(rect.adjusted(-1.5, 0.5, 1.5, -0.5), 3, 3)
+        if span is not None:
+            pen = QPen(self.palette().color(QPalette.Text))
+            pen.setWidthF(1.8)
+            painter.setPen(pen)
+            for rect in self.span_rects(span.start, span.end):
+                painter.drawRoundedRect(rect.adjusted(-1.5, 0.5, 1.5, -0.5), 3, 3)
+        if self._flash is not None:
+            colour = QColor(FLASH_COLOUR)  # amber: seen on the text, the entity colours and the selection alike
+            pen = QPen(colour)
+            pen.setWidthF(2.5)
+            painter.setPen(pen)
+            for rect in self.span_rects(*self._flash):
+                painter.drawRoundedRect(rect.adjusted(-3, -1, 3, 1), 4, 4)
         painter.end()
 
     def span_rects(self, start: int, end: int) -> list[QRectF]:

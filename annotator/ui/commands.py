@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from annotator.session import Change
+from annotator.session import Change, ConflictError, Corpus, EditError
 
 
 class Committer(Protocol):
@@ -29,3 +30,30 @@ class ChangeCommand(QUndoCommand):
     def undo(self) -> None:
         if not self.committer.commit(self.change.inverse()):
             self.setObsolete(True)
+
+
+class StackCommitter:
+    """push(change) the way the window does it, for widgets used without the window:
+    the command's first redo commits, so nothing is on the stack before it is in the file."""
+
+    def __init__(self, corpus: Corpus, stack: QUndoStack, on_error: Callable[[str], None] | None = None):
+        self.corpus = corpus
+        self.stack = stack
+        self.on_error = on_error
+        self._ok = False
+
+    def push(self, change: Change) -> bool:
+        self._ok = False
+        self.stack.push(ChangeCommand(self, change))
+        return self._ok
+
+    def commit(self, change: Change) -> bool:
+        try:
+            self.corpus.apply(change)
+        except (EditError, ConflictError) as exc:
+            if self.on_error:
+                self.on_error(f"cannot {change.action}: {exc}")
+            self._ok = False
+            return False
+        self._ok = True
+        return True

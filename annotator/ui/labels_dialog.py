@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Label
+from annotator.ui.shortcuts import reserved_key_message
 from annotator.ui.theme import entity_colours
 
 
@@ -140,7 +141,7 @@ class LabelSchemeDialog(QDialog):
     def _say(self, text: str) -> None:
         self.message.setText(text)
 
-    def _form_fields(self) -> dict | None:
+    def _form_fields(self, current_key: str = "") -> dict | None:
         colour = self.colour.text().strip()
         if colour and not QColor.isValidColorName(colour):
             self._say(f"{colour!r} is not a colour; use #rrggbb")
@@ -149,14 +150,20 @@ class LabelSchemeDialog(QDialog):
         if key and not key.isalnum():
             self._say("a key is one letter or digit")
             return None
+        reserved = reserved_key_message(key) if key != current_key else None
+        if reserved:
+            self._say(reserved)
+            return None
         return {"color": QColor(colour).name() if colour else "", "key": key, "hidden": self.hidden.isChecked()}
 
     def apply_changes(self) -> None:
         old = self.selected_name()
-        fields = self._form_fields()
-        if old is None or fields is None:
+        if old is None:
             return
         current = next(lb for lb in self.labels if lb.name == old)
+        fields = self._form_fields(current.key)
+        if fields is None:
+            return
         new_name = self.name.text().strip()
         corpus = self.window_.corpus
         steps = []

@@ -12,6 +12,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -40,9 +41,11 @@ from annotator.ui.commands import ChangeCommand
 from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
 from annotator.ui.entity_list import EntityList
 from annotator.ui.legend import Legend
-from annotator.ui.shortcuts import CheatSheet, cheat_sheet_rows
+from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, stance_form_rows
 from annotator.ui.snapping import TokenCache
+from annotator.ui.stance_editor import value_keys
 from annotator.ui.theme import apply_theme, entity_colours, reading_font
+from annotator.ui.window_stances import WindowStances
 from annotator.ui.workers import ImportWorker, run_in_background
 
 log = logging.getLogger("annotator.ui")
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         self._build_actions()
+        self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
         self._build_menus()
         self._restore_settings()
         self.reload_labels()
@@ -151,7 +155,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([300, 760, 320])
+        self.splitter.setSizes([280, 720, 400])  # the side holds the stance list too: room for its evidence
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -244,14 +248,17 @@ class MainWindow(QMainWindow):
         edit.addActions([self.act_next_entity, self.act_prev_entity, self.act_delete, self.act_grow_end,
                          self.act_shrink_end, self.act_grow_start, self.act_shrink_start, self.act_clear])
         edit.addSeparator()
-        edit.addAction(self.act_scheme)
+        edit.addActions([self.stance.act_tag, self.stance.act_document])
+        edit.addSeparator()
+        edit.addActions([self.act_scheme, self.stance.act_scheme])
 
         self.label_menu = mb.addMenu("&Label")
 
         view = mb.addMenu("&View")
         view.addActions([self.act_next_doc, self.act_prev_doc, self.act_next_unfinished])
         view.addSeparator()
-        view.addActions([self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities])
+        view.addActions([self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities,
+                         self.stance.act_focus])
         view.addSeparator()
         view.addActions([self.act_bigger, self.act_smaller])
         theme = view.addMenu("&Theme")
@@ -293,6 +300,7 @@ class MainWindow(QMainWindow):
         return [
             ("Entities", [self.act_next_entity, self.act_prev_entity, self.act_delete, self.act_grow_end,
                           self.act_shrink_end, self.act_grow_start, self.act_shrink_start, self.act_clear]),
+            ("Stances", [self.stance.act_tag, self.stance.act_document, self.stance.act_focus]),
             ("Documents", [self.act_accept, self.act_accept_local, self.act_skip, self.act_next_doc, self.act_prev_doc,
                            self.act_next_unfinished]),
             ("Editing", [self.act_undo, self.act_redo, self.act_scheme]),
@@ -431,13 +439,15 @@ class MainWindow(QMainWindow):
                 self.entities.model_.set_spans(self.document.text, self.article.ordered_spans())
                 self.entities.show_current(self.article.current_id)
                 self.docs.select_document(doc_id)
+                self.stance.panel.reload()
             self._update_position()
         except (sqlite3.Error, EditError) as exc:
             log.error("could not re-read the database: %s", exc)
             self.notify(f"Could not re-read the database: {exc}", error=True)
 
     def reload_labels(self) -> None:
-        self.labels = self.corpus.labels()
+        # an imported scheme may give a label a key the window uses itself: the window's key wins
+        self.labels = [replace(lb, key="") if lb.key in WINDOW_KEYS else lb for lb in self.corpus.labels()]
         self.article.set_labels(self.labels)
         self.legend.set_labels(self.labels)
         self.entities.model_.colours = {lb.name: entity_colours(lb.color, QApplication.palette(), lb.hidden) for lb in self.labels}
@@ -701,7 +711,8 @@ class MainWindow(QMainWindow):
         self.label_dialog.activateWindow()
 
     def show_shortcuts(self) -> None:
-        self.cheat_sheet = CheatSheet(cheat_sheet_rows(self.key_sections(), self.labels), self)
+        extra = stance_form_rows(value_keys(self.corpus.stance_values()))
+        self.cheat_sheet = CheatSheet(cheat_sheet_rows(self.key_sections(), self.labels, extra), self)
         self.cheat_sheet.show()
 
     def show_about(self) -> None:

@@ -8,12 +8,36 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QT
 
 from annotator.core.model import Label
 
+# bare keys the window itself uses in the article: a label may not take them (Shift+key is taken too)
+WINDOW_KEYS = {"s": "the stance key (Shift+S: the article's stance)"}
+
+
+def reserved_key_message(key: str) -> str | None:
+    key = key.strip().lower()
+    return f"key {key.upper()} is reserved for {WINDOW_KEYS[key]}; pick another" if key in WINDOW_KEYS else None
+
+
+def stance_form_rows(value_keys: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The keys of the stance form (not actions: the form reads them itself while it has the focus)."""
+    rows = [("Stance form", "Pick the target (in the order listed)", "1 … 9, 0")]
+    rows += [("Stance form", f"Value {value}", key.upper()) for value, key in value_keys.items()]
+    rows += [
+        ("Stance form", "Change the holder (an entity of the article, or any text)", "H"),
+        ("Stance form", "Whole article: no evidence", "W"),
+        ("Stance form", "Write a note", "C"),
+        ("Stance form", "Save (a new stance saves itself once target and value are picked)", "Return"),
+        ("Stance form", "Cancel", "Esc"),
+        ("Stance form", "Move the evidence: put the caret elsewhere in the article, press S again", "S"),
+    ]
+    return rows
+
 
 def keys_text(action: QAction) -> str:
     return ",  ".join(s.toString(QKeySequence.NativeText) for s in action.shortcuts())
 
 
-def cheat_sheet_rows(sections: list[tuple[str, list[QAction]]], labels: list[Label]) -> list[tuple[str, str, str]]:
+def cheat_sheet_rows(sections: list[tuple[str, list[QAction]]], labels: list[Label],
+                     extra: list[tuple[str, str, str]] = ()) -> list[tuple[str, str, str]]:
     rows = []
     for section, actions in sections:
         for action in actions:
@@ -25,7 +49,7 @@ def cheat_sheet_rows(sections: list[tuple[str, list[QAction]]], labels: list[Lab
             k = lb.key.upper()
             rows.append(("Labels", f"{lb.name}: label the selection (whole tokens) / relabel", k))
             rows.append(("Labels", f"{lb.name}: label exactly the selected characters", f"Shift+{k}"))
-    return rows
+    return rows + list(extra)
 
 
 class CheatSheet(QDialog):

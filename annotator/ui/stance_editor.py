@@ -111,7 +111,8 @@ class StanceEditor(QFrame):
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.whole.toggled.connect(self._show_evidence)
         self._text = ""
-        for field in (self.holder.lineEdit(), self.note):
+        # the combo box has the focus (its line edit is a proxy): filter both
+        for field in (self.holder, self.holder.lineEdit(), self.note):
             field.installEventFilter(self)
 
     # ---- filling ----------------------------------------------------------
@@ -245,7 +246,7 @@ class StanceEditor(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter or Esc in the holder or note field hands the keys back to the form
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
-            if not (watched is self.holder.lineEdit() and self.holder.view().isVisible()):
+            if not (watched in (self.holder, self.holder.lineEdit()) and self.holder.view().isVisible()):
                 self.setFocus()
                 return True
         return super().eventFilter(watched, event)

@@ -1,21 +1,24 @@
 """The stance panel: the article's stance records grouped by target; the stance key opens its editor.
 
 Offsets in and out of this module are Python code points; the window converts at its Qt boundary.
-Every edit is planned by annotator.session.stances, committed with corpus.apply, and only then
-pushed on the undo stack (as already done), so nothing is shown as saved before it is.
+Every edit is planned by annotator.session.stances and handed to push(change): in the window that is
+the window's own push, so entity and stance edits are one undo history whose commands commit on
+their first redo; nothing is shown as saved before it is in the file.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QUndoCommand, QUndoStack
+from PySide6.QtGui import QColor, QFont, QPalette, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -26,7 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Stance
 from annotator.core.speakers import nearest_speaker
 from annotator.nlp.sentences import sentence_at
-from annotator.session import Change, ConflictError, Corpus, EditError
+from annotator.session import Change, Corpus, EditError
 from annotator.session.stances import (
     ARTICLE_HOLDER,
     new_stance_id,
@@ -35,40 +38,28 @@ from annotator.session.stances import (
     plan_update_stance,
     snap_to_tokens,
 )
+from annotator.ui.commands import StackCommitter
 from annotator.ui.stance_editor import StanceEditor, elide, value_keys
 
 # entities that cannot hold an opinion are not offered as holders
 NON_HOLDER_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 TREE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2)
 STANCE_ID = Qt.ItemDataRole.UserRole
+SCHEME_TABLES = ("stances", "stance_targets", "stance_values")  # what the tree shows
+# a colour per value, for the list and the evidence underlines: readable on light and dark entity colours
+VALUE_COLOURS = {"FAVOR": "#2b8a3e", "AGAINST": "#c92a2a", "NEUTRAL": "#4c6ef5"}
+SPARE_COLOURS = ("#e67700", "#862e9c", "#0b7285", "#5f3dc4", "#495057")
 
 
-class ChangeCommand(QUndoCommand):
-    """An edit that is already committed: the first redo (on push) does nothing."""
+def value_colours(values: list[str], dark: bool = False) -> dict[str, str]:
+    """Lighter on a dark theme, where the plain ones sink into the background."""
+    spare = iter(SPARE_COLOURS)
+    colours = {v: VALUE_COLOURS.get(v) or next(spare, SPARE_COLOURS[-1]) for v in values}
+    return {v: QColor(c).lighter(165).name() for v, c in colours.items()} if dark else colours
 
-    def __init__(self, corpus: Corpus, change: Change, on_error=None):
-        super().__init__(change.action)
-        self._corpus = corpus
-        self._change = change
-        self._applied = True
-        self._on_error = on_error
 
-    def redo(self) -> None:
-        if not self._applied:
-            self._run(self._change)
-
-    def undo(self) -> None:
-        self._run(self._change.inverse())
-
-    def _run(self, change: Change) -> None:
-        try:
-            self._corpus.apply(change)
-            self._applied = not self._applied
-        except (EditError, ConflictError) as exc:
-            # the rows moved under us (edited elsewhere): drop the command rather than lie about the state
-            self.setObsolete(True)
-            if self._on_error:
-                self._on_error(f"cannot {change.action}: {exc}")
+def is_dark(widget: QWidget) -> bool:
+    return widget.palette().color(QPalette.ColorRole.Base).lightness() < 128
 
 
 class StancePanel(QWidget):
@@ -87,15 +78,19 @@ class StancePanel(QWidget):
     editing_finished = Signal()
     message = Signal(str)
 
-    def __init__(self, corpus: Corpus, undo_stack: QUndoStack, parent: QWidget | None = None):
+    def __init__(self, corpus: Corpus, undo_stack: QUndoStack, parent: QWidget | None = None,
+                 push: Callable[[Change], bool] | None = None):
+        """push(change) -> committed?: the window's; alone, the panel commits through its undo_stack itself."""
         super().__init__(parent)
         self.corpus = corpus
         self.undo_stack = undo_stack
+        self.push = push or StackCommitter(corpus, undo_stack, on_error=self._say).push
         self.lang = corpus.meta("lang", "en")
         self.doc_id: int | None = None
         self.text = ""
         self._stances: list[Stance] = []
         self._spans_cache: list | None = None
+        self._colours: dict[str, str] = {}
         self._editing: Stance | None = None  # the record in the editor, None when adding
 
         self.tree = QTreeWidget()
@@ -116,6 +111,14 @@ class StancePanel(QWidget):
         self.edit_button = QPushButton("Edit")
         self.delete_button = QPushButton("Delete")
         self.scheme_button = QPushButton("Targets…")
+        # the list cuts long evidence short: the selected record is shown in full below it
+        self.detail = QLabel()
+        self.detail.setObjectName("stance_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # article text is untrusted
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setContentsMargins(6, 4, 6, 4)
+        self.detail.hide()
         self.editor = StanceEditor()
         self.editor.hide()
 
@@ -127,6 +130,7 @@ class StancePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.detail)
         layout.addLayout(buttons)
         layout.addWidget(self.editor)
 
@@ -206,6 +210,10 @@ class StancePanel(QWidget):
         """(start, end, 'TARGET=VALUE') of every evidence span of the article, for the window to mark."""
         return [(s.ev_start, s.ev_end, f"{s.target}={s.value}") for s in self._stances if not s.document_level]
 
+    def records(self) -> list[Stance]:
+        """The article's records as the tree shows them."""
+        return list(self._stances)
+
     def selected_stance(self) -> Stance | None:
         item = self.tree.currentItem()
         stance_id = item.data(0, STANCE_ID) if item is not None else None
@@ -219,7 +227,7 @@ class StancePanel(QWidget):
     def open_scheme(self):
         from annotator.ui.stance_scheme_dialog import StanceSchemeDialog
 
-        dialog = StanceSchemeDialog(self.corpus, self.undo_stack, self)
+        dialog = StanceSchemeDialog(self.corpus, self.undo_stack, self, push=self.push)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -248,6 +256,7 @@ class StancePanel(QWidget):
         )
         self.editor.show()
         self.editor.setFocus()
+        self._show_detail()
         if evidence is not None:
             self.evidence_selected.emit(*evidence)
         else:
@@ -299,7 +308,6 @@ class StancePanel(QWidget):
             return False
         self.cancel(quiet=True)
         self.select_stance(new_stance_id(change) if stance is None else stance.id)
-        self._say(change.action)
         self.editing_finished.emit()
         return True
 
@@ -307,30 +315,34 @@ class StancePanel(QWidget):
         was_open = not self.editor.isHidden()
         self._editing = None
         self.editor.hide()
+        self._show_detail()
         if was_open and not quiet:
             self._on_current(self.tree.currentItem())
             self.editing_finished.emit()
 
     # ---- committing -----------------------------------------------------------
     def _commit(self, plan, show=None) -> Change | None:
-        """Plan, apply, then push as done; a refused edit leaves everything as it was and says why."""
+        """Plan, then push (the push commits); a refused edit leaves everything as it was and says why."""
         try:
-            change = self.corpus.apply(plan())
-        except (EditError, ConflictError) as exc:
+            change = plan()
+        except EditError as exc:
             (show or self._say)(str(exc))
             if show:
                 self.message.emit(str(exc))
             return None
-        self.undo_stack.push(ChangeCommand(self.corpus, change, on_error=self._say))
+        if not self.push(change):
+            if show:
+                show("not saved: the file refused the edit (see the message)")
+            return None
         return change
 
     def _on_corpus_change(self, change: Change) -> None:
         if self.doc_id is None or change.doc_id not in (self.doc_id, None):
             return
-        if change.doc_id is None or change.touched("stances"):
+        if any(change.touched(table) for table in SCHEME_TABLES):
             self.reload()
         else:
-            # an entity edit (the hot path) costs the panel nothing until it next offers holders
+            # an entity or label edit (the hot path) costs the panel nothing until it next offers holders
             self._spans_cache = None
 
     @property
@@ -350,6 +362,10 @@ class StancePanel(QWidget):
         by_target: dict[str, list[Stance]] = {}
         for stance in self._stances:
             by_target.setdefault(stance.target, []).append(stance)
+        self._colours = value_colours(self.corpus.stance_values(), is_dark(self.tree))
+        no_notes = not any(s.note for s in self._stances)
+        if self.tree.isColumnHidden(3) != no_notes:
+            self.tree.setColumnHidden(3, no_notes)
         bold = QFont(self.tree.font())
         bold.setBold(True)
         for target in sorted(by_target, key=lambda t: (order.get(t, len(order)), t)):
@@ -373,6 +389,8 @@ class StancePanel(QWidget):
         holder = stance.holder_text
         item = QTreeWidgetItem([holder, stance.value, evidence, stance.note])
         item.setData(0, STANCE_ID, stance.id)
+        item.setForeground(1, QColor(self._colours.get(stance.value, SPARE_COLOURS[-1])))
+        item.setToolTip(1, "the underline colour of its evidence in the article")
         if stance.holder_span_id is None and stance.holder_start is not None:
             item.setText(0, f"{holder} (entity removed)")
             item.setToolTip(0, "The entity that held this stance was deleted; the record keeps its text.")
@@ -404,6 +422,22 @@ class StancePanel(QWidget):
         self.article_button.setEnabled(has_doc)
         self.edit_button.setEnabled(selected)
         self.delete_button.setEnabled(selected)
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        stance = self.selected_stance()
+        if stance is None or not self.editor.isHidden():
+            self.detail.hide()
+            return
+        if stance.document_level:
+            evidence = "The article's overall stance (no evidence)."
+        else:
+            evidence = f"“{elide(self.text[stance.ev_start : stance.ev_end], 600)}”"
+        lines = [f"{stance.holder_text} → {stance.target}: {stance.value}", evidence]
+        if stance.note:
+            lines.append(f"Note: {stance.note}")
+        self.detail.setText("\n".join(lines))
+        self.detail.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.tree and event.type() == QEvent.Type.ShortcutOverride and event.key() in TREE_KEYS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.session import ConflictError, Corpus, EditError
+from annotator.session import Change, Corpus, EditError
 from annotator.session.stances import (
     plan_add_target,
     plan_add_value,
@@ -31,7 +33,7 @@ from annotator.session.stances import (
     plan_rename_target,
     plan_rename_value,
 )
-from annotator.ui.stance_panel import ChangeCommand
+from annotator.ui.commands import StackCommitter
 
 NAME = Qt.ItemDataRole.UserRole
 
@@ -39,11 +41,15 @@ NAME = Qt.ItemDataRole.UserRole
 class StanceSchemeDialog(QDialog):
     """Type a name and press a button: the selected row is renamed, merged, hidden or removed."""
 
-    def __init__(self, corpus: Corpus, undo_stack: QUndoStack, parent: QWidget | None = None):
+    def __init__(self, corpus: Corpus, undo_stack: QUndoStack, parent: QWidget | None = None,
+                 push: Callable[[Change], bool] | None = None):
+        """push(change) -> committed?: the window's, so the scheme's edits join its one undo history."""
         super().__init__(parent)
         self.setWindowTitle("Stance targets and values")
+        self.setObjectName("stance_scheme")
         self.corpus = corpus
         self.undo_stack = undo_stack
+        self.push = push or StackCommitter(corpus, undo_stack, on_error=self._say).push
 
         self.targets = QListWidget()
         self.target_name = QLineEdit()
@@ -116,6 +122,9 @@ class StanceSchemeDialog(QDialog):
         self.reload()
         self.resize(520, 560)
 
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
     def selected_target(self) -> str | None:
         item = self.targets.currentItem()
         return item.data(NAME) if item else None
@@ -184,11 +193,15 @@ class StanceSchemeDialog(QDialog):
             self.status.setText("select a row first")
             return False
         try:
-            change = self.corpus.apply(plan(self.corpus, *args))
-        except (EditError, ConflictError) as exc:
+            change = plan(self.corpus, *args)
+        except EditError as exc:
             self.status.setText(str(exc))
             return False
-        self.undo_stack.push(ChangeCommand(self.corpus, change, on_error=self.status.setText))
+        self.status.clear()
+        if not self.push(change):
+            if not self.status.text():  # the window says why above its article
+                self.status.setText(f"not saved: {change.action}")
+            return False
         self.status.setText(f"{change.action} (undo: Ctrl+Z)")
         self.reload(select=" ".join(select.split()) if select else None)
         return True
