@@ -34,9 +34,23 @@ class DatabaseDamaged(DatabaseError):
         super().__init__(f"{path} is not a usable annotator database: {detail}. The file was not changed. {hint}")
 
 
+class _LiveConnection(sqlite3.Connection):
+    """A connection that tells integrity's registry when it closes (see integrity._LIVE)."""
+
+    live_path: Path | None = None
+
+    def close(self) -> None:
+        if self.live_path is not None:
+            integrity.unregister_live(self.live_path)
+            self.live_path = None
+        super().close()
+
+
 def _connect(path: str | Path) -> sqlite3.Connection:
     # autocommit-style connection: sqlite-utils' atomic() issues BEGIN/COMMIT itself
-    conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        str(path), timeout=5.0, isolation_level=None, check_same_thread=False, factory=_LiveConnection
+    )
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     return conn
@@ -91,6 +105,8 @@ def open_database(path: str | Path, *, migrate: bool = True, thorough: bool = Fa
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise DatabaseError(f"could not create or migrate the schema of {p}: {exc}") from exc
+    conn.live_path = p
+    integrity.register_live(p)
     return db
 
 

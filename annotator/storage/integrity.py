@@ -8,17 +8,55 @@ and truncated ones.
 
 from __future__ import annotations
 
-import errno
 import os
 import sqlite3
 from pathlib import Path
 
 MAGIC = b"SQLite format 3\x00"
+
+# Files this process has SQLite connections on, by (device, inode), with a count. POSIX drops
+# every fcntl lock a process holds on a file when *any* descriptor of it is closed, so a plain
+# open()/close() of a live database would silently strip this process's connections of their
+# locks; another process closing next would then take itself for the last connection and delete
+# the WAL under them. Such files are never read with plain I/O here.
+_LIVE: dict[tuple[int, int], int] = {}
+
+
+def _key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def register_live(path: Path) -> None:
+    key = _key(path)
+    if key:
+        _LIVE[key] = _LIVE.get(key, 0) + 1
+
+
+def unregister_live(path: Path) -> None:
+    key = _key(path)
+    if key in _LIVE:
+        _LIVE[key] -= 1
+        if not _LIVE[key]:
+            del _LIVE[key]
+
+
+def is_live(path: Path) -> bool:
+    return _key(path) in _LIVE
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 
 
 def header_problem(path: Path) -> str | None:
-    """Why the file at `path` cannot be a sound SQLite database, judged from its header; None if it may be."""
+    """Why the file at `path` cannot be a sound SQLite database, judged from its header; None if it may be.
+
+    A file this process already has open was checked when it was opened (and must not be read
+    with plain I/O, see _LIVE).
+    """
+    if is_live(path):
+        return None
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -82,15 +120,13 @@ def check_file(path: Path, full: bool = True) -> str | None:
 
 
 def _refuses_writes(db_path: Path) -> bool:
-    """After an I/O error: was it because the file (or its WAL) cannot be written at all?"""
+    """After an I/O error: was it because the file (or its WAL) cannot be written at all?
+
+    os.access, not open(): opening and closing the live file would drop the connection's locks.
+    """
     for path in (db_path, db_path.with_name(db_path.name + "-wal")):
-        try:
-            os.close(os.open(path, os.O_WRONLY | os.O_APPEND))
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-                return True
+        if path.exists() and not os.access(path, os.W_OK):
+            return True
     return False
 
 
