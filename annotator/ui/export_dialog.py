@@ -215,12 +215,22 @@ class ExportDialog(QDialog):
         lines += result.notes
         if result.fmt == "spacy":
             lines.append(f"Train: cd {shlex.quote(str(result.folder))} && python -m spacy train config.cfg --output model")
-        self.status_label.setText("\n".join(lines))
         self.open_button.show()
+        self._show_status("\n".join(lines))
 
     def _failed(self, message: str) -> None:
+        # the session's message is written for the command line; here the option is a check box
+        message = message.replace("export with --skip-misaligned", f"tick “{self.skip_check.text()}”")
         self.error = message
-        self.status_label.setText(message)
+        self._show_status(message)
+
+    def _show_status(self, text: str) -> None:
+        """A result can be many lines: grow the dialog to hold it rather than squash the fields above."""
+        self.status_label.setText(text)
+        self.layout().activate()
+        needed = self.sizeHint().height()
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     def _finished(self) -> None:
         if self.progress is not None:

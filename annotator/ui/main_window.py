@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.labels: list[Label] = []
         self.last_error = ""
         self._commit_ok = False
+        self._pushing = False
         self._warmed = False
         self._workers: list[ImportWorker] = []
         self._message_boxes: list[QMessageBox] = []
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.docs = DocumentPanel(self.corpus)
         self.docs.document_chosen.connect(self.open_document)
+        self.docs.table.activated.connect(lambda _index: self.article.setFocus())  # Enter: read and edit it
 
         self.legend = Legend()
         self.legend.label_clicked.connect(lambda name: self.apply_label(name))
@@ -132,6 +134,8 @@ class MainWindow(QMainWindow):
         self.article.current_changed.connect(self._current_changed)
         centre = QWidget()
         centre.setObjectName("centre")
+        # the article is the work: in a small window the side panels give way before it does
+        centre.setMinimumWidth(40 * self.article.fontMetrics().averageCharWidth() + 2 * 28)
         col = QVBoxLayout(centre)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
@@ -141,6 +145,7 @@ class MainWindow(QMainWindow):
 
         self.entities = EntityList()
         self.entities.entity_chosen.connect(self._entity_chosen)
+        self.entities.activated.connect(lambda _index: self.article.setFocus())  # Enter: go there, keys act on it
         # the side panel is a tab widget so other panels (stances) can sit beside the entities
         self.side = QTabWidget()
         self.side.setObjectName("side_panels")
@@ -199,10 +204,14 @@ class MainWindow(QMainWindow):
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.addActions([self.act_undo, self.act_redo])
+        self.act_undo.setProperty("cheat_text", "Undo")
+        self.act_redo.setProperty("cheat_text", "Redo")
         self.act_accept = a("&Accept and open next", self.accept_document, ["Ctrl+Return", "Ctrl+Enter"],
                             tip="Every entity is checked: mark accepted and open the next unfinished article")
         self.act_accept_local = a("Accept and open next (nothing selected)", self.accept_if_no_selection,
                                   ["Return", "Enter"], local=True)
+        # in the entity list Enter goes to the entity (see _build_widgets), it must not accept the article
+        self.entities.removeAction(self.act_accept_local)
         self.act_skip = a("&Skip and open next", self.skip_document, ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"])
         self.act_delete = a("&Delete entity", self.delete_entity, [QKeySequence.Delete, "Backspace"], local=True)
         self.act_next_entity = a("Next entity", lambda: self.move_entity(1), ["Tab"], local=True)
@@ -496,7 +505,11 @@ class MainWindow(QMainWindow):
 
     def push(self, change: Change) -> bool:
         self._commit_ok = False
-        self.undo_stack.push(ChangeCommand(self, change))
+        self._pushing = True  # the first apply: the caller puts the caret where it belongs
+        try:
+            self.undo_stack.push(ChangeCommand(self, change))
+        finally:
+            self._pushing = False
         return self._commit_ok
 
     def commit(self, change: Change) -> bool:
@@ -517,7 +530,23 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(f"saved · {change.action}", 6000)
         self._commit_ok = True
+        if not self._pushing:
+            self._reveal(change)
         return True
+
+    def _reveal(self, change: Change) -> None:
+        """After an undo or redo: frame the entity it touched (or put the caret where one went), so the
+        user sees what changed instead of the top of a reopened article."""
+        if self.document is None or change.doc_id != self.document.id:
+            return
+        ops = change.touched("spans")
+        present = [op.after for op in ops if op.after and op.after["id"] in self.article.spans]
+        if present:
+            self.article.set_current(min(present, key=lambda r: r["start"])["id"], move_caret=True)
+        elif ops:
+            start = min(op.before["start"] for op in ops if op.before)
+            self.article.select_range(start, start)
+            self.article.ensure_visible(start, start)
 
     def _storage_error(self, exc: Exception) -> None:
         self.last_error = f"Not saved: {exc}"
@@ -591,12 +620,24 @@ class MainWindow(QMainWindow):
                 added = [s for s in self.article.ordered_spans() if (s.start, s.end) == (start, end)]
                 if added:
                     self.article.set_current(added[0].id, move_caret=True)
+                if exact:
+                    self._warn_if_split_token(start, end, label)
             return
         current = self.article.current()
         if current is None:
             self.notify("Select some text, or move to an entity with Tab, then press a label key.")
             return
         self.edit(lambda: self.corpus.plan_relabel_span(current.id, label))
+
+    def _warn_if_split_token(self, start: int, end: int, label: str) -> None:
+        """An exact entity inside a spaCy token is kept as asked, but the export will refuse it: say so now."""
+        whole = self.tokens.snap_selection(start, end)
+        if whole == (start, end):
+            return
+        text = self.document.text
+        self.notify(f"{label} “{text[start:end]}” is saved on exactly those characters, but spaCy reads "
+                    f"“{text[whole[0]:whole[1]]}” as whole tokens, so the export will refuse this entity "
+                    "(or leave it out with “Skip spans that do not align”).")
 
     def delete_entity(self) -> None:
         current = self.article.current()

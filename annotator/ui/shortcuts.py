@@ -43,7 +43,9 @@ def cheat_sheet_rows(sections: list[tuple[str, list[QAction]]], labels: list[Lab
         for action in actions:
             keys = keys_text(action)
             if keys:
-                rows.append((section, action.text().replace("&", "").rstrip("…").strip(), keys))
+                # undo/redo actions are named after the command on the stack: the sheet wants a stable name
+                name = action.property("cheat_text") or action.text()
+                rows.append((section, name.replace("&", "").rstrip("…").strip(), keys))
     for lb in labels:
         if lb.key and not lb.hidden:
             k = lb.key.upper()
