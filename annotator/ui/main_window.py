@@ -8,24 +8,21 @@ commit, and redraws only the blocks the change touched.
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QTabWidget,
     QToolButton,
@@ -35,7 +32,6 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import ACCEPTED, SKIPPED, Document, Label
 from annotator.session import Change, ConflictError, Corpus, EditError
-from annotator.storage import DatabaseError
 from annotator.ui.article import ArticleView
 from annotator.ui.commands import ChangeCommand
 from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
@@ -44,13 +40,13 @@ from annotator.ui.legend import Legend
 from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, stance_form_rows
 from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
-from annotator.ui.theme import apply_theme, entity_colours, reading_font
+from annotator.ui.theme import apply_theme, entity_colours
+from annotator.ui.window_files import NO_DOCUMENT, DatabasesMixin
+from annotator.ui.window_settings import SettingsMixin
 from annotator.ui.window_stances import WindowStances
 from annotator.ui.workers import ImportWorker, run_in_background
 
 log = logging.getLogger("annotator.ui")
-MAX_RECENT = 8
-NO_DOCUMENT = "No document open. File ▸ Import articles… (Ctrl+I) adds some."
 
 
 class Notice(QFrame):
@@ -84,7 +80,7 @@ class Notice(QFrame):
         self._timer.start(12000 if error else 6000)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
     document_opened = Signal(object)  # doc id or None
     corpus_changed = Signal(object)  # a Change, after the window has drawn it
     corpus_opened = Signal()  # another database was opened
@@ -317,63 +313,6 @@ class MainWindow(QMainWindow):
                                self.act_bigger, self.act_smaller]),
             ("Files", [self.act_new, self.act_open, self.act_import, self.act_export, self.act_quit, self.act_help]),
         ]
-
-    # ---- settings ----------------------------------------------------------------
-    def _settings(self) -> QSettings:
-        return QSettings()
-
-    def _restore_settings(self) -> None:
-        s = self._settings()
-        if s.value("window/geometry"):
-            self.restoreGeometry(s.value("window/geometry"))
-        else:
-            self.resize(1400, 860)
-        if s.value("window/splitter"):
-            self.splitter.restoreState(s.value("window/splitter"))
-        size = s.value("view/font_size")
-        if size:
-            font = reading_font(float(size))
-            self.article.setFont(font)
-        theme = s.value("view/theme", "system")
-        if theme in self.theme_actions:
-            self.theme_actions[theme].setChecked(True)
-        self._remember_recent(self.db_path)
-
-    def save_settings(self) -> None:
-        s = self._settings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("view/font_size", self.article.font().pointSizeF())
-        if self.document is not None:
-            last = self._last_docs()
-            last[str(self.db_path)] = self.document.id
-            s.setValue("last_documents", json.dumps(dict(list(last.items())[-20:])))
-        s.sync()
-
-    def _last_docs(self) -> dict:
-        try:
-            return json.loads(self._settings().value("last_documents", "{}") or "{}")
-        except (TypeError, ValueError):
-            return {}
-
-    def recent_databases(self) -> list[str]:
-        value = self._settings().value("recent_databases", [])
-        if isinstance(value, str):
-            value = [value]
-        return [v for v in (value or []) if v]
-
-    def _remember_recent(self, path: Path) -> None:
-        recent = [str(path)] + [p for p in self.recent_databases() if p != str(path)]
-        self._settings().setValue("recent_databases", recent[:MAX_RECENT])
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for i, p in enumerate(self.recent_databases()):
-            act = self.recent_menu.addAction(f"&{i + 1} {p}" if i < 9 else p)
-            act.triggered.connect(lambda _=False, path=p: self.open_database(Path(path)))
-            act.setEnabled(Path(p).exists())
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(none)").setEnabled(False)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_settings()
@@ -773,112 +712,6 @@ class MainWindow(QMainWindow):
         self.restore_dialog = RestoreDialog(self.db_path, self)
         self.restore_dialog.accepted.connect(lambda: self.open_database(self.db_path, force=True))
         self.restore_dialog.show()
-
-    # ---- databases and imports --------------------------------------------------------
-    def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New annotation database", str(self.db_path.parent / "new.db"),
-                                              "Annotation databases (*.db);;All files (*)")
-        if path:
-            target = Path(path)
-            if target.exists():
-                self.notify(f"{target.name} exists already; opening it instead.")
-            self.open_database(target)
-
-    def choose_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open annotation database", str(self.db_path.parent),
-                                              "Annotation databases (*.db);;All files (*)")
-        if path:
-            self.open_database(Path(path))
-
-    def open_database(self, path: Path, force: bool = False) -> bool:
-        path = Path(path).resolve()
-        if path == self.db_path and not force:
-            return True
-        try:
-            corpus = Corpus(path)
-        except (DatabaseError, sqlite3.Error, OSError) as exc:
-            self.notify(f"Cannot open {path.name}: {exc}", error=True)
-            self._show_box("Cannot open the database", f"{path}\n\n{exc}")
-            return False
-        self.save_settings()
-        self.undo_stack.clear()  # commands refer to the previous corpus
-        old = self.corpus
-        self.corpus, self.db_path = corpus, path
-        corpus.subscribe(self._on_change)
-        old.close()
-        self.document = None
-        self.docs.set_corpus(corpus)
-        self.reload_labels()
-        self._remember_recent(path)
-        self._update_title()
-        self.corpus_opened.emit()
-        self.open_document(self._first_document())
-        return True
-
-    def first_run(self) -> ImportWorker | None:
-        """An empty database gets the seed articles, pre-annotated by the default model, so there is work at once."""
-        from annotator.session.imports import seeds_dir
-
-        seeds = seeds_dir()
-        if self.corpus.count_documents() or not seeds.is_dir():
-            return None
-        return self.start_import([seeds])
-
-    def choose_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", str(Path.cwd()),
-                                                "Articles (*.txt *.jsonl *.json);;All files (*)")
-        if paths:
-            self.start_import([Path(p) for p in paths])
-
-    def start_import(self, paths: list[Path], model: str | None = "default") -> ImportWorker:
-        worker = ImportWorker(self.db_path, paths, model, self)
-        dialog = QProgressDialog("Loading the spaCy model…", "Cancel", 0, 0, self)
-        dialog.setObjectName("import_progress")
-        dialog.setWindowTitle("Importing articles")
-        dialog.setWindowModality(Qt.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        worker.progress.connect(lambda n: dialog.setLabelText(f"Pre-annotated and stored {n} article(s)…"))
-        dialog.canceled.connect(worker.cancel)
-        worker.succeeded.connect(self._import_done)
-        worker.failed.connect(self._import_failed)
-        worker.finished.connect(dialog.close)
-        worker.finished.connect(lambda: self._workers.remove(worker) if worker in self._workers else None)
-        self._workers.append(worker)
-        dialog.setMinimumWidth(380)
-        self.import_dialog = dialog
-        if self.document is None:
-            self.article.setPlaceholderText("Importing articles; the first one opens when they are stored…")
-        dialog.show()
-        worker.start()
-        return worker
-
-    def _import_done(self, report) -> None:
-        self.import_dialog.close()
-        self.article.setPlaceholderText(NO_DOCUMENT)
-        self.reload_view()
-        if self.document is None:
-            self.open_document(self._first_document())
-        n = len(report.added)
-        parts = [f"Imported {n} article{'s' if n != 1 else ''}"]
-        if report.duplicates:
-            parts.append(f"{report.duplicates} already in the corpus")
-        if report.rejected:
-            parts.append(f"{len(report.rejected)} rejected")
-        self.notify(", ".join(parts) + ".", error=bool(report.rejected))
-        if report.rejected:
-            self._show_box("Some records were rejected", "\n".join(str(r) for r in report.rejected[:200]))
-        self.import_finished.emit(report)
-
-    def _import_failed(self, message: str, details: str) -> None:
-        self.import_dialog.close()
-        self.article.setPlaceholderText(NO_DOCUMENT)
-        self.reload_view()
-        self.notify(message, error=True)
-        if details:
-            self._show_box("Import failed", f"{message}\n\n{details[-4000:]}")
-        self.import_finished.emit(None)
 
     # ---- status -------------------------------------------------------------------------
     def _update_title(self) -> None:
