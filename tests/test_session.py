@@ -123,5 +123,23 @@ def test_document_list_is_paged_filtered_and_searched(empty_corpus):
     page = empty_corpus.document_rows(offset=10, limit=5)
     assert [r.title for r in page] == [f"Title {i}" for i in range(10, 15)]
     assert empty_corpus.count_documents(search="Davos") == 15
+    assert empty_corpus.count_documents(search="davo") == 15  # the last word may be the start of one
+    assert empty_corpus.count_documents(search="Title 2") == 1 + 10  # "2" and "2x" as you type
+    assert empty_corpus.count_documents(search="about Kyiv") == 15
     assert empty_corpus.count_documents(search="100%") == 0
+    assert [r.title for r in empty_corpus.document_rows(limit=3, search="Kyiv")] == ["Title 0", "Title 2", "Title 4"]
     assert empty_corpus.count_documents(status="accepted") == 0
+
+
+@pytest.mark.parametrize("typed", ['Kyiv OR', 'NOT Kyiv', '"Kyiv', 'Ky*iv', 'NEAR(Kyiv', 'title:Kyiv', '—', '^Kyiv'])
+def test_search_operators_are_searched_as_text_and_never_fail(empty_corpus, typed):
+    store_records(empty_corpus, [Record("Talks in Kyiv: NOT over, OR so they say.", "a"), Record("Nothing here.", "b")])
+    assert empty_corpus.count_documents(search=typed) <= 1
+
+
+def test_search_follows_edits_of_the_index_but_not_status_changes(empty_corpus):
+    d = store_records(empty_corpus, [Record("Witkoff arrived in Geneva.", "Geneva talks")]).added[0]
+    assert empty_corpus.count_documents(search="Witkoff") == 1
+    empty_corpus.apply(empty_corpus.plan_set_status(d, "accepted"))
+    assert empty_corpus.count_documents(search="Witkoff", status="accepted") == 1
+    assert empty_corpus.db.execute("SELECT count(*) FROM documents_fts").fetchone()[0] == 1

@@ -89,3 +89,5 @@ def test_a_database_of_the_first_schema_is_migrated_keeping_its_data(tmp_path):
     assert "n_spans" not in db["documents"].columns_dict
     assert db.execute("SELECT doc_id, start, end, label FROM spans").fetchall() == [(1, 0, 4, "GPE")]
     assert db.execute("SELECT text FROM documents").fetchone()[0] == "Kyiv and Moscow"
+    # the search index was built for the articles that were already there
+    assert db.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'moscow'").fetchall() == [(1,)]

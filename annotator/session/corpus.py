@@ -32,6 +32,7 @@ from annotator.storage import open_database
 from annotator.storage.backup import RollingBackups
 from annotator.storage.integrity import write_failure
 from annotator.storage.lock import InstanceLock
+from annotator.storage.search import fts_query
 
 SPAN_COLS = "id, doc_id, start, end, label, origin"
 # counted where shown (an index range per row) rather than stored: see migration 0002
@@ -142,10 +143,13 @@ class Corpus:
         if status:
             where.append("status = ?")
             args.append(status)
-        if search:
-            where.append("(title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')")
-            pat = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            args += [pat, pat]
+        query = fts_query(search) if search else None
+        if query:
+            where.append("id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+            args.append(query)
+        elif search:  # no word in it (e.g. "—"): only titles, by substring
+            where.append("title LIKE ? ESCAPE '\\'")
+            args.append("%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         return (" WHERE " + " AND ".join(where)) if where else "", args
 
     def count_documents(self, status: str | None = None, search: str | None = None) -> int:

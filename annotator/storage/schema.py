@@ -155,5 +155,37 @@ def m0002_no_document_row_writes_per_edit(db):
     )
 
 
+@migrations(name="0003_full_text_search")
+def m0003_full_text_search(db):
+    """Search titles and text through an FTS5 index instead of LIKE over every article.
+
+    LIKE read all 479 MB of a 100k-article corpus: 0.2-0.5 s per query; the index answers in
+    under 0.1 s. detail=none keeps no word positions (queries never need them, see
+    storage.search): 35 MB instead of 232 MB for those 100k articles, built in 3.6 s instead of
+    10.7 s. That option is why this is SQL rather than sqlite-utils' enable_fts. The triggers
+    re-index only when the title or text changes, never on a status change.
+    """
+    run_script(
+        db,
+        """
+        CREATE VIRTUAL TABLE documents_fts USING fts5(
+            title, text, content='documents', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2', detail=none
+        );
+        INSERT INTO documents_fts (rowid, title, text) SELECT id, title, text FROM documents;
+        CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+            INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

@@ -1,0 +1,25 @@
+"""Turning what a user types into a search box into an FTS5 query."""
+
+from __future__ import annotations
+
+import re
+
+# the unicode61 tokenizer splits on everything that is not a letter, digit or mark
+TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """Every typed word must occur; the last one may be the start of a word (search as you type).
+
+    Words are cut into the index's own tokens ("Kyiv's" -> kyiv, s) and each is quoted, so FTS
+    operators typed by the user (AND, OR, NOT, NEAR, quotes, *, ^, column:) are searched as text,
+    never interpreted, and no query needs word positions (the index keeps none). None when
+    there is no word at all (e.g. "—").
+    """
+    tokens = TOKEN.findall(text)
+    if not tokens:
+        return None
+    quoted = [f'"{t}"' for t in tokens]
+    if text[-1:].isalnum():  # still typing the last word
+        quoted[-1] += "*"
+    return " ".join(quoted)
