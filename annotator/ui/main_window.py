@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QFrame,
     QHBoxLayout,
@@ -50,11 +51,19 @@ log = logging.getLogger("annotator.ui")
 
 
 class Notice(QFrame):
-    """A non-modal message above the article; it fades after a while or on Escape."""
+    """A non-modal message floating over the foot of the article; it fades after a while or on Escape.
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
+    It overlays the article instead of taking a row in the layout, so the text being read or
+    selected never jumps when a message comes or goes.
+    """
+
+    MARGIN = 12
+    MAX_WIDTH = 760
+
+    def __init__(self, anchor: QAbstractScrollArea):
+        super().__init__(anchor)
         self.setObjectName("notice")
+        self.setAutoFillBackground(True)
         self.label = QLabel()
         self.label.setObjectName("notice_text")
         self.label.setWordWrap(True)
@@ -65,18 +74,37 @@ class Notice(QFrame):
         close.setFocusPolicy(Qt.NoFocus)
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 4, 4, 4)
+        layout.setContentsMargins(10, 6, 4, 6)
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.hide)
+        anchor.viewport().installEventFilter(self)  # its geometry is final when it resizes
         self.hide()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Resize and self.isVisible():
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        anchor = self.parentWidget()
+        area = anchor.viewport().geometry()  # the text area, scroll bars left clear
+        width = max(120, min(area.width() - 2 * self.MARGIN, self.MAX_WIDTH))
+        self.setFixedWidth(width)
+        self.setFixedHeight(self.layout().heightForWidth(width) if self.layout().hasHeightForWidth() else self.sizeHint().height())
+        self.move(area.left() + (area.width() - width) // 2, area.bottom() - self.height() - self.MARGIN)
+        self.raise_()
 
     def show_message(self, text: str, error: bool = False) -> None:
         colour = "#c0392b" if error else "#2f6db5"
-        self.setStyleSheet(f"#notice {{ border-left: 4px solid {colour}; background: palette(alternate-base); }}")
+        self.setStyleSheet(
+            f"#notice {{ border: 1px solid palette(mid); border-left: 4px solid {colour}; border-radius: 3px;"
+            " background: palette(window); }"
+        )
         self.label.setText(text)
         self.show()
+        self._place()
         self._timer.start(12000 if error else 6000)
 
 
@@ -124,8 +152,8 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
 
         self.legend = Legend()
         self.legend.label_clicked.connect(lambda name: self.apply_label(name))
-        self.notice = Notice()
         self.article = ArticleView()
+        self.notice = Notice(self.article)
         self.article.setPlaceholderText(NO_DOCUMENT)
         self.article.current_changed.connect(self._current_changed)
         centre = QWidget()
@@ -136,7 +164,6 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self.legend)
-        col.addWidget(self.notice)
         col.addWidget(self.article, 1)
 
         self.entities = EntityList()
