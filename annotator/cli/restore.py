@@ -6,12 +6,12 @@ from pathlib import Path
 
 import typer
 
-from annotator.cli.app import DbOption, app, fail
+from annotator.cli.app import RestoreDbOption, app, fail
 
 
 @app.command("restore")
 def restore_command(
-    db: Path = DbOption,
+    db: Path = RestoreDbOption,
     backup: Path = typer.Option(None, "--backup", help="The backup file to restore (default: the latest good one).",
                                 exists=True, dir_okay=False),
     list_only: bool = typer.Option(False, "--list", help="List the backups, newest first, and change nothing."),

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import typer
 
-from annotator.cli.app import DbOption, app, fail
+from annotator.cli.app import ExistingDbOption, app, fail
 
 
 @app.command("stats")
-def stats_command(db: Path = DbOption, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def stats_command(db: Path = ExistingDbOption, as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Documents by status, entities by label and origin, stances by target and value and by holder."""
     from annotator.session.corpus import Corpus
     from annotator.session.stats import corpus_stats

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -26,8 +27,8 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Record | Rejection]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = yield from _walk(path)
-            if not found:
+            found, told = yield from _walk(path)
+            if not found and not told:
                 yield Rejection(str(given), 0, f"no {SUPPORTED} files in this folder")
             for file in found:
                 yield from _read_once(file, str(file), seen)
@@ -44,20 +45,57 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Record | Rejection]:
 def _unsupported(path: Path) -> str:
     reason = f"unsupported file type {path.suffix or '(no extension)'}: supported are {SUPPORTED}"
     if path.suffix.lower() == ".json":
-        reason += " (a file with one JSON object per line can be renamed to .jsonl)"
+        if _starts_with(path, b"["):
+            reason += (" (this is one JSON array, as Label Studio and doccano's JSON export write: export JSONL instead,"
+                       ' one object with "text" per line)')
+        else:
+            reason += " (a file with one JSON object per line can be renamed to .jsonl)"
     return reason
 
 
+def _starts_with(path: Path, mark: bytes) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf").startswith(mark)
+    except OSError:
+        return False
+
+
 def _walk(folder: Path) -> Iterator[Rejection]:
-    """Yields the folders that cannot be listed; returns the supported files, sorted, hidden ones left out."""
+    """Yields what cannot be read; returns the supported files (sorted, hidden ones left out) and whether it yielded."""
     problems: list[OSError] = []
     files = []
+    told = False
     for top, dirs, names in os.walk(folder, onerror=problems.append):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
+        export = _export_files(Path(top)) if "manifest.json" in names else None
+        if export is not None:
+            # our own export folder: its data only, not README.txt, stances.jsonl or manifest.json
+            dirs[:] = []
+            files.extend(export[0])
+            if export[1]:
+                yield Rejection(top, 0, export[1])
+                told = True
+            continue
         files.extend(Path(top, n) for n in names if not n.startswith(".") and Path(n).suffix.lower() in SUFFIXES)
     for err in problems:
         yield Rejection(str(err.filename or folder), 0, f"cannot read the folder: {err.strerror or err}")
-    return sorted(files, key=lambda p: p.relative_to(folder).parts)
+    return sorted(files, key=lambda p: p.relative_to(folder).parts), told or bool(problems)
+
+
+def _export_files(folder: Path) -> tuple[list[Path], str] | None:
+    """The train and dev files of an annotator export folder (and why none, if so); None for any other folder."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        listed = [folder / name for split in ("train", "dev") for name in manifest["files"][split]]
+        manifest["annotator_version"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    files = [f for f in listed if f.suffix.lower() in SUFFIXES]
+    if files:
+        return files, ""
+    fmt = manifest.get("format", "?")
+    return [], f"an annotator export in {fmt} format, which cannot be imported back: export with --format jsonl or doccano"
 
 
 def _read_once(path: Path, source: str, seen: set[Path]) -> Iterator[Record | Rejection]:

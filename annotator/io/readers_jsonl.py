@@ -107,7 +107,10 @@ def _record(raw: bytes, source: str, lineno: int) -> Record:
 def _text(obj: dict) -> str:
     if "text" not in obj:
         keys = ", ".join(shorten(k, 20) for k in list(obj)[:8]) or "none"
-        raise Invalid(f'no "text" field (keys found: {keys})')
+        hint = ""
+        if isinstance(obj.get("data"), dict) and ("annotations" in obj or "predictions" in obj):
+            hint = '; this looks like a Label Studio task, which is not supported: export JSONL with "text" and "spans"'
+        raise Invalid(f'no "text" field (keys found: {keys}){hint}')
     text = obj["text"]
     if not isinstance(text, str):
         raise Invalid(f'"text" must be a string, got {json_type(text)}')

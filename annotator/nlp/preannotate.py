@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterable, Iterator
+from multiprocessing import util as mp_util
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -30,6 +33,18 @@ def chunk_text(text: str, limit: int) -> list[tuple[int, str]]:
     return pieces
 
 
+class _QuietWorkers:
+    """While alive, nlp.pipe workers forked by multiprocessing leave quietly on Ctrl+C.
+
+    A terminal's Ctrl+C reaches the workers too; left alone each prints a KeyboardInterrupt
+    traceback and spaCy warns W127. The parent handles the interrupt and stops the import.
+    """
+
+    @staticmethod
+    def after_fork(_: object) -> None:
+        signal.signal(signal.SIGINT, lambda *_: os._exit(0))  # status 0: spaCy warns W127 on any other
+
+
 def annotate(
     nlp, items: Iterable[tuple[str, T]], batch_size: int = 64, n_process: int = 1, chunk: int = 100_000
 ) -> Iterator[tuple[T, list[tuple[int, int, str]]]]:
@@ -49,6 +64,9 @@ def annotate(
                 yield piece, (i, offset)
 
     # every text yields at least one piece and nlp.pipe keeps order, so pieces arrive grouped by text
+    quiet = _QuietWorkers()
+    if n_process > 1:
+        mp_util.register_after_fork(quiet, _QuietWorkers.after_fork)  # held by weak reference while `quiet` lives
     current, found, started = 0, [], False
     for doc, (i, offset) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
         if i != current:

@@ -28,6 +28,7 @@ class ImportReport:
     model: str | None = None
     model_spans: int = 0
     seconds: float = 0.0
+    interrupted: bool = False  # Ctrl+C: what was read and annotated before it is stored, the rest is not
 
     @property
     def ok(self) -> bool:
@@ -123,18 +124,22 @@ def import_paths(
             report.new_labels.extend(lb for lb in result.new_labels if lb not in report.new_labels)
         batch, origins = [], {}
 
-    for rec, ents in annotated:
-        if rec.spans is None:
-            rec.spans = _clean_model_spans(rec.text, ents) if ents is not None else []
-            if ents is not None:
-                origins[len(batch)] = report.model
-                report.model_spans += len(rec.spans)
-        batch.append(rec)
-        done += 1
-        if on_progress:
-            on_progress(done, None)
-        if len(batch) >= commit_every:
-            flush()
+    try:
+        for rec, ents in annotated:
+            if rec.spans is None:
+                rec.spans = _clean_model_spans(rec.text, ents) if ents is not None else []
+                if ents is not None:
+                    origins[len(batch)] = report.model
+                    report.model_spans += len(rec.spans)
+            batch.append(rec)
+            done += 1
+            if on_progress:
+                on_progress(done, None)
+            if len(batch) >= commit_every:
+                flush()
+    except KeyboardInterrupt:
+        # the documents annotated so far cost model time: keep them; a re-run skips them by hash
+        report.interrupted = True
     flush()
     report.seconds = time.perf_counter() - started
     return report
