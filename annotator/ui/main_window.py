@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -343,6 +344,9 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_settings()
+        for dialog in self.findChildren(QDialog):
+            if getattr(dialog, "running", False):  # an export: cancel it and wait, its folder is removed;
+                dialog.done(0)  # a running QThread destroyed with the window would abort the process
         for worker in self._workers:
             worker.cancel()
             worker.wait(10_000)
