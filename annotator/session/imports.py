@@ -28,7 +28,7 @@ class ImportReport:
     model: str | None = None
     model_spans: int = 0
     seconds: float = 0.0
-    interrupted: bool = False  # Ctrl+C: what was read and annotated before it is stored, the rest is not
+    interrupted: bool = False  # Ctrl+C or Cancel: what was read and annotated before it is stored, the rest is not
 
     @property
     def ok(self) -> bool:
@@ -80,6 +80,7 @@ def import_paths(
     n_process: int = 1,
     commit_every: int = 256,
     on_progress: ProgressFn | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import files and folders into the corpus.
 
@@ -88,6 +89,8 @@ def import_paths(
     passed instead. Records with spans in the file keep them and are not sent to the model.
     Each batch of `commit_every` documents is one transaction, so a killed import leaves whole
     documents only, and re-running it completes the rest (duplicates are skipped by text hash).
+    `should_stop` (e.g. a Cancel button) is asked after each document; stopping, like Ctrl+C,
+    still stores the documents annotated so far and sets `report.interrupted`.
     """
     from annotator.io.readers import read_paths
 
@@ -137,6 +140,9 @@ def import_paths(
                 on_progress(done, None)
             if len(batch) >= commit_every:
                 flush()
+            if should_stop and should_stop():
+                report.interrupted = True
+                break
     except KeyboardInterrupt:
         # the documents annotated so far cost model time: keep them; a re-run skips them by hash
         report.interrupted = True

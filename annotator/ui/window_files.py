@@ -106,6 +106,8 @@ class DatabasesMixin:
             self.open_document(self._first_document())
         n = len(report.added)
         parts = [f"Imported {n} article{'s' if n != 1 else ''}"]
+        if report.interrupted:
+            parts[0] = f"Import cancelled: the {n} article{'s' if n != 1 else ''} annotated so far are kept (importing again adds the rest)"
         if report.duplicates:
             parts.append(f"{report.duplicates} already in the corpus")
         if report.rejected:

@@ -15,10 +15,6 @@ from PySide6.QtCore import QRunnable, QThread, QThreadPool, Signal
 log = logging.getLogger("annotator.ui")
 
 
-class Cancelled(Exception):
-    pass
-
-
 class ImportWorker(QThread):
     progress = Signal(int)  # documents done
     succeeded = Signal(object)  # ImportReport
@@ -35,8 +31,6 @@ class ImportWorker(QThread):
         self._cancel = True
 
     def _on_progress(self, done: int, _total: int | None) -> None:
-        if self._cancel:
-            raise Cancelled()  # batches already committed stay; a re-run skips them as duplicates
         self.progress.emit(done)
 
     def run(self) -> None:
@@ -45,10 +39,9 @@ class ImportWorker(QThread):
 
         try:
             with Corpus(self.db_path) as corpus:
-                report = import_paths(corpus, self.paths, model=self.model, on_progress=self._on_progress)
-        except Cancelled:
-            self.failed.emit("The import was cancelled; documents imported so far are kept.", "")
-            return
+                # a cancelled import still stores what was annotated (report.interrupted); a re-run skips it
+                report = import_paths(corpus, self.paths, model=self.model, on_progress=self._on_progress,
+                                      should_stop=lambda: self._cancel)
         except Exception as exc:  # reported to the user in the window, with details, and logged
             details = traceback.format_exc()
             log.error("import failed\n%s", details)
