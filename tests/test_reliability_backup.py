@@ -1,9 +1,11 @@
 """Rolling backups: made on close and every N minutes of editing, verified, bounded, listed, restorable."""
 
+import os
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -98,9 +100,14 @@ def test_a_partial_backup_left_by_a_kill_is_never_listed_and_is_cleared_by_the_n
     db = new_corpus(tmp_path / "c.db")
     partial = backup_dir(db) / "c-20240101-000000.db.partial"
     partial.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    two_hours_ago = time.time() - 7200
+    os.utime(partial, (two_hours_ago, two_hours_ago))
+    in_progress = backup_dir(db) / "c-20240101-000001.db.partial"  # another backup, being written now
+    in_progress.write_bytes(b"SQLite format 3\x00")
     assert all(".partial" not in b.path.name for b in list_backups(db))
     make_backup(db)
     assert not partial.exists()
+    assert in_progress.exists()
 
 
 def test_restore_puts_the_backup_back_and_keeps_the_replaced_file(tmp_path):

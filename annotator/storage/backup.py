@@ -61,6 +61,7 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, keep: i
     """
     db_path = Path(db_path)
     folder = backup_dir(db_path)
+    tmp: Path | None = None
     try:
         folder.mkdir(exist_ok=True)
         _remove_partials(folder)
@@ -87,7 +88,8 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, keep: i
         os.replace(tmp, final)
         _fsync_dir(folder)
     except (OSError, sqlite3.Error) as exc:
-        _remove_partials(folder)
+        for leftover in folder.glob(f"{tmp.name}*") if tmp is not None else ():
+            leftover.unlink(missing_ok=True)  # this backup's own partial file (and journal), nobody else's
         raise BackupError(f"could not back up {db_path.name}: {exc}") from exc
     prune(db_path, keep)
     return final
@@ -253,10 +255,22 @@ def _counts(path: Path) -> tuple[int | None, int | None]:
     return row[0], row[1]
 
 
+STALE_PARTIAL_SECONDS = 3600
+
+
 def _remove_partials(folder: Path) -> None:
-    # left by a backup that was killed midway; never listed, so never restored
+    """Remove what backups killed midway left; never listed, so never restored.
+
+    Only files untouched for an hour: another backup of the same database (the window's
+    30-minute one beside an import worker's on close) may be writing its own right now.
+    """
+    cutoff = time.time() - STALE_PARTIAL_SECONDS
     for path in folder.glob(f"*{PARTIAL}*"):
-        path.unlink(missing_ok=True)
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except FileNotFoundError:
+            continue
 
 
 def _fsync(path: Path) -> None:
