@@ -98,3 +98,39 @@ def test_two_corpora_in_one_process_share_the_lock(tmp_path):
         first.close()
         assert lock_path(db).exists(), "the lock stays while one of them is open"
     assert not lock_path(db).exists()
+
+
+def test_a_reader_does_not_upgrade_an_old_database_under_a_writer_and_does_once_it_is_free(tmp_path):
+    import sqlite3 as sql
+
+    import sqlite_utils
+
+    from annotator.session import Corpus
+    from annotator.storage.db import DatabaseError
+    from annotator.storage.schema import SCHEMA_VERSION, migrations
+
+    path = tmp_path / "old.db"
+    conn = sql.connect(path, isolation_level=None)
+    migrations.apply(sqlite_utils.Database(conn), stop_before="0002_no_document_row_writes_per_edit")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO documents (text, sha256) VALUES ('Kyiv', 'h')")
+    conn.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from annotator.storage.lock import InstanceLock; InstanceLock(sys.argv[1]).acquire();"
+         "print('held', flush=True); time.sleep(60)", str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DatabaseError, match=f"must be upgraded before it can be read, but process {holder.pid}"):
+            Corpus(path, read_only=True)
+        check = sql.connect(path)
+        assert check.execute("PRAGMA user_version").fetchone()[0] == 1  # untouched under the writer
+        check.close()
+    finally:
+        holder.kill()
+        holder.wait()
+    with Corpus(path, read_only=True) as reader:
+        assert reader.count_documents(search="Kyiv") == 1
+        assert reader.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -30,8 +30,9 @@ from annotator.core.spans import SpanError, check_span
 from annotator.session.changes import Change, ConflictError, Op, apply_op
 from annotator.storage import open_database
 from annotator.storage.backup import RollingBackups
+from annotator.storage.db import DatabaseError, migrate_database, needs_migration
 from annotator.storage.integrity import write_failure
-from annotator.storage.lock import InstanceLock
+from annotator.storage.lock import DatabaseLocked, InstanceLock
 from annotator.storage.search import fts_query
 
 SPAN_COLS = "id, doc_id, start, end, label, origin"
@@ -63,18 +64,40 @@ class Corpus:
         self._instance = None if read_only else InstanceLock(self.path).acquire()
         try:
             # after a kill or crash the whole file is checked, otherwise only cheaply (see storage.integrity)
-            self.db = open_database(self.path, thorough=bool(self._instance and self._instance.unclean))
+            self.db = open_database(self.path, migrate=not read_only, thorough=bool(self._instance and self._instance.unclean))
         except BaseException:
             if self._instance:
                 self._instance.release()
             raise
         if read_only:
+            if needs_migration(self.db):
+                self._upgrade_for_reading()
             self.db.execute("PRAGMA query_only = ON")
         self.backups = None if read_only else RollingBackups(self.path)
         self.annotator = annotator or _default_annotator()
         self._listeners: list[Callable[[Change], None]] = []
         self._lock = threading.RLock()
         self._closed = False
+
+    def _upgrade_for_reading(self) -> None:
+        """An older database is upgraded before it is read, under the writer lock: never behind
+        the back of a window (of the older annotator) that has it open for editing."""
+        try:
+            lock = InstanceLock(self.path).acquire()
+        except DatabaseLocked as exc:
+            self.db.conn.close()
+            pid = exc.holder.get("pid", "?")
+            raise DatabaseError(
+                f"{self.path.name} was written by an older annotator and must be upgraded before it can be read, "
+                f"but process {pid} has it open for editing. Close it there, then try again."
+            ) from exc
+        try:
+            migrate_database(self.db, self.path)
+        except DatabaseError:
+            self.db.conn.close()
+            raise
+        finally:
+            lock.release()
 
     # ---- lifecycle -------------------------------------------------------
     def close(self) -> None:

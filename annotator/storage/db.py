@@ -98,16 +98,27 @@ def open_database(path: str | Path, *, migrate: bool = True, thorough: bool = Fa
         )
     if migrate and version < SCHEMA_VERSION:
         try:
-            # all pending migrations and the version bump in ONE transaction: killed midway, the old schema stays
-            with db.atomic():
-                migrations.apply(db)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
+            migrate_database(db, p)
+        except DatabaseError:
             conn.close()
-            raise DatabaseError(f"could not create or migrate the schema of {p}: {exc}") from exc
+            raise
     conn.live_path = p
     integrity.register_live(p)
     return db
+
+
+def needs_migration(db: sqlite_utils.Database) -> bool:
+    return db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
+
+
+def migrate_database(db: sqlite_utils.Database, path: Path) -> None:
+    """All pending migrations and the version bump in ONE transaction: killed midway, the old schema stays."""
+    try:
+        with db.atomic():
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"could not create or migrate the schema of {path}: {exc}") from exc
 
 
 def _unknown_migrations(db: sqlite_utils.Database) -> set[str]:
