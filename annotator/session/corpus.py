@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from annotator.storage.integrity import write_failure
 from annotator.storage.lock import DatabaseLocked, InstanceLock
 from annotator.storage.search import fts_query
 
+log = logging.getLogger("annotator.session")
 SPAN_COLS = "id, doc_id, start, end, label, origin"
 # counted where shown (an index range per row) rather than stored: see migration 0002
 N_SPANS = "(SELECT count(*) FROM spans WHERE spans.doc_id = documents.id)"
@@ -45,6 +47,14 @@ STANCE_COLS = (
 
 class EditError(ValueError):
     """An edit that is refused; the message is for the user."""
+
+
+class ListenerError(RuntimeError):
+    """The change WAS committed, but a listener (a view) failed while showing it: a bug to report."""
+
+    def __init__(self, message: str, change: Change):
+        super().__init__(message)
+        self.change = change
 
 
 @dataclass(frozen=True)
@@ -352,8 +362,15 @@ class Corpus:
                 raise EditError(write_failure(exc, self.path)) from exc
             if self.backups:
                 self.backups.after_write(self.db.conn)
+        failures = []
         for listener in list(self._listeners):
-            listener(change)
+            try:
+                listener(change)
+            except Exception as exc:  # the edit is committed whatever a view does with it; the rest still hear of it
+                log.exception("a change listener failed after %r was committed", change.action)
+                failures.append(exc)
+        if failures:
+            raise ListenerError(f"the edit was saved, but showing it failed: {failures[0]!r}", change) from failures[0]
         return change
 
     def history(self, doc_id: int | None = None, limit: int = 100) -> list[dict]:

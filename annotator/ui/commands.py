@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from annotator.session import Change, ConflictError, Corpus, EditError
+from annotator.session import Change, ConflictError, Corpus, EditError, ListenerError
 
 
 class Committer(Protocol):
@@ -50,6 +51,8 @@ class StackCommitter:
     def commit(self, change: Change) -> bool:
         try:
             self.corpus.apply(change)
+        except ListenerError as exc:  # saved; a view failed to show it: report the bug, the edit stands
+            sys.excepthook(type(exc), exc, exc.__traceback__)
         except (EditError, ConflictError) as exc:
             if self.on_error:
                 self.on_error(f"cannot {change.action}: {exc}")

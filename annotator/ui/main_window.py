@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import sqlite3
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import ACCEPTED, SKIPPED, Document, Label
-from annotator.session import Change, ConflictError, Corpus, EditError
+from annotator.session import Change, ConflictError, Corpus, EditError, ListenerError
 from annotator.ui.article import ArticleView
 from annotator.ui.commands import ChangeCommand
 from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
@@ -488,6 +489,9 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
             self.open_document(change.doc_id)  # undo and redo return to the document of the edit
         try:
             self.corpus.apply(change)
+        except ListenerError as exc:  # saved; a view failed to show it: report the bug, redraw from the database
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+            self.reload_view()
         except (EditError, ConflictError, sqlite3.Error) as exc:
             cause = exc if isinstance(exc, sqlite3.Error) else exc.__cause__
             if isinstance(cause, sqlite3.Error) and not isinstance(cause, sqlite3.IntegrityError):
