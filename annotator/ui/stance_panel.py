@@ -155,6 +155,9 @@ class StancePanel(QWidget):
 
     # ---- the window's entry points ----------------------------------------------
     def set_document(self, doc_id: int | None, text: str | None = None) -> None:
+        if not self.editor.isHidden() and doc_id != self.doc_id:  # leaving an unfinished form: say so
+            self._say("the stance being tagged was not saved: another article was opened before it had a target and a value"
+                      if self._editing is None else "the changes to the stance were not saved: another article was opened")
         self.cancel(quiet=True)
         self.doc_id = doc_id
         self.text = "" if doc_id is None else (text if text is not None else self.corpus.document(doc_id).text)

@@ -323,3 +323,14 @@ def test_open_another_database_rebinds_the_panel(ui, qtbot, tmp_path):
     tag_sentence(ui, qtbot, UMEROV_SAYS, Qt.Key_1, Qt.Key_N, at="talks would")
     assert db_stances(w) == [("Rustem Umerov", True, PEACE, "NEUTRAL", UMEROV_SAYS, "")]
     assert w.db_path == other.resolve()
+
+
+def test_opening_another_article_with_an_unfinished_stance_says_it_was_not_saved(ui, qtbot):
+    w, panel = ui.window, ui.window.stance.panel
+    tag_sentence(ui, qtbot, UMEROV_SAYS, Qt.Key_1)  # a target, no value yet
+    assert panel.editor.isVisible()
+    first = w.doc_id
+    w.open_document(w.corpus.neighbour(first, 1))  # as a click in the document list does
+    assert not panel.editor.isVisible()
+    assert "was not saved" in w.notice.label.text() and w.notice.isVisible()
+    assert db_stances(w, first) == []
