@@ -29,20 +29,3 @@ def fail(message: str, code: int = 2) -> None:
     """A clear error for the user, no traceback."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
-
-
-@app.callback()
-def root(ctx: typer.Context, db: Path = DbOption) -> None:
-    """With no command: open the annotation window."""
-    if ctx.invoked_subcommand is None:
-        from annotator.cli.run import run_window
-
-        raise typer.Exit(run_window(db))
-
-
-def _register() -> None:
-    # imported for their @app.command side effect
-    from annotator.cli import export, importing, restore, run, stats  # noqa: F401
-
-
-_register()

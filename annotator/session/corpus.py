@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from annotator.core.errors import Kind, RefusedEdit
 from annotator.core.model import (
     ANNOTATOR_ORIGIN,
     IN_PROGRESS,
@@ -45,8 +46,8 @@ STANCE_COLS = (
 )
 
 
-class EditError(ValueError):
-    """An edit that is refused; the message is for the user."""
+class EditError(RefusedEdit):
+    """An edit that is refused; the message is for the user (kind: refused, or storage when the write failed)."""
 
 
 class ListenerError(RuntimeError):
@@ -359,7 +360,7 @@ class Corpus:
             except sqlite3.IntegrityError as exc:
                 raise EditError(f"refused: {exc}") from exc
             except sqlite3.DatabaseError as exc:  # disk full, read-only, damaged: rolled back, nothing written
-                raise EditError(write_failure(exc, self.path)) from exc
+                raise EditError(write_failure(exc, self.path), kind=Kind.STORAGE) from exc
             if self.backups:
                 self.backups.after_write(self.db.conn)
         failures = []

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from annotator.core.errors import AnnotatorError, Kind
 from annotator.core.model import ACCEPTED, ANNOTATOR_ORIGIN, IN_PROGRESS
 from annotator.io.export_folder import AtomicFolder, FolderError, timestamped
 from annotator.io.export_formats import TEXT_FORMATS
@@ -44,12 +45,14 @@ MAX_LISTED = 20  # problems named in an error message; all of them go to the man
 ProgressFn = Callable[[int, int], None]
 
 
-class ExportError(RuntimeError):
+class ExportError(AnnotatorError):
     """An export that cannot be made; the message is for the user. Nothing was written."""
+
+    kind = Kind.BAD_INPUT
 
 
 class ExportCancelled(ExportError):
-    pass
+    kind = Kind.CANCELLED
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.core.errors import AnnotatorError, Kind
 from annotator.storage.integrity import check, check_file
 
 log = logging.getLogger("annotator.backup")
@@ -29,8 +30,10 @@ _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"(?P<kind>before-restore-)?(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db")
 
 
-class BackupError(RuntimeError):
+class BackupError(AnnotatorError):
     """A backup that could not be made, verified or restored; the message is for the user."""
+
+    kind = Kind.STORAGE
 
 
 @dataclass(frozen=True)

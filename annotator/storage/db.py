@@ -7,21 +7,26 @@ from pathlib import Path
 
 import sqlite_utils
 
+from annotator.core.errors import AnnotatorError, Kind
 from annotator.storage import integrity
 from annotator.storage.backup import backup_dir, latest_good
 from annotator.storage.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(AnnotatorError):
     """A database that cannot be used; the message is for the user."""
+
+    kind = Kind.STORAGE
 
 
 class SchemaTooNew(DatabaseError):
-    pass
+    kind = Kind.BAD_INPUT
 
 
 class DatabaseDamaged(DatabaseError):
     """The file is damaged; the message names the latest good backup and how to restore it."""
+
+    kind = Kind.DAMAGED
 
     def __init__(self, path: Path, detail: str):
         self.path, self.detail = path, detail

@@ -18,11 +18,14 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.core.errors import Kind
 from annotator.storage.db import DatabaseError
 
 
 class DatabaseLocked(DatabaseError):
     """Another process is writing this database; the message names it."""
+
+    kind = Kind.LOCKED
 
     def __init__(self, message: str, holder: dict[str, str]):
         super().__init__(message)
