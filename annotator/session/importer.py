@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from annotator.core import doc_metadata
 from annotator.core.model import ANNOTATOR_ORIGIN
 from annotator.core.records import Record
 from annotator.core.scheme import colour_for_new_label
 from annotator.session.corpus import Corpus
+
+META_COLS = ", ".join(doc_metadata.COLUMNS)
+META_MARKS = ", ".join("?" for _ in doc_metadata.COLUMNS)
 
 
 @dataclass
@@ -48,10 +52,13 @@ def store_records(corpus: Corpus, records: list[Record], span_origin: dict[int, 
                 result.duplicates.append(rec)
                 continue
             seen.add(sha)
+            # publication date, outlet, URL, author: from the meta, else found in the text
+            found = doc_metadata.columns(doc_metadata.find(rec.meta, rec.text))
             cur = db.execute(
-                "INSERT INTO documents (source, title, text, sha256, meta, status, annotator) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO documents (source, title, text, sha256, meta, status, annotator, {META_COLS}) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, {META_MARKS})",
                 [rec.where, rec.title, rec.text, sha, json.dumps(rec.meta, ensure_ascii=False), rec.status,
-                 corpus.annotator if rec.status != "new" else ""],
+                 corpus.annotator if rec.status != "new" else "", *(found[c] for c in doc_metadata.COLUMNS)],
             )
             doc_id = cur.lastrowid
             result.added.append(doc_id)
