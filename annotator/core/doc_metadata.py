@@ -118,6 +118,11 @@ def normalize_date(value: object) -> str | None:
         return None
 
 
+def is_dateline(line: str) -> bool:
+    """A line that is a date and nothing else (with a weekday, a time and a zone, maybe)."""
+    return len(line) <= 120 and any(p.match(line) for p in _DATELINE) and normalize_date(line.strip()) is not None
+
+
 def find_date(text: str) -> str | None:
     """The first written-out date inside a longer string ("Published 12:17 GMT, 2 January 2024")."""
     found = [(m.start(), m) for p in _WRITTEN for m in [p.search(text)] if m]
