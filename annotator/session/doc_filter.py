@@ -78,3 +78,22 @@ class DocFilter:
             elif dated:
                 where.append(f"({col}published IS NULL OR ({' AND '.join(dated)}))")
         return where, args
+
+
+def published_range(text: str) -> dict:
+    """The DocFilter fields for what an analyst types in a list's "published" box:
+    "2024-01-01..2024-03-31", "2024-01-01.." (from), "..2024-03-31" (to), one day, or "none"
+    (documents without a date). Empty: no filter. A typed range leaves undated documents out."""
+    text = text.strip()
+    if not text:
+        return {}
+    if text.lower() in ("none", "no date", "undated", "-"):
+        return {"undated": "only"}
+    start, sep, end = text.partition("..")
+    if not sep:
+        start = end = text
+    out = {"date_from": start.strip() or None, "date_to": end.strip() or None, "undated": "exclude"}
+    for key in ("date_from", "date_to"):
+        if out[key] is not None and normalize_date(out[key]) is None:
+            raise BadInput(f"{out[key]!r} is not a date: write YYYY-MM-DD, a range such as 2024-01-01..2024-03-31, or none")
+    return out

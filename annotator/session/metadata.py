@@ -48,9 +48,9 @@ def plan_set_metadata(corpus: Corpus, doc_id: int, **values: str | None) -> Chan
 
 
 def outlets(corpus: Corpus) -> list[tuple[str | None, int]]:
-    """Every outlet with its number of documents, most documents first (None: outlet unknown)."""
+    """Every outlet with its number of documents, most documents first; None (outlet unknown) last."""
     rows = corpus.db.execute(
-        "SELECT outlet, count(*) FROM documents INDEXED BY documents_outlet GROUP BY outlet ORDER BY count(*) DESC, outlet IS NULL, outlet"
+        "SELECT outlet, count(*) FROM documents INDEXED BY documents_outlet GROUP BY outlet ORDER BY outlet IS NULL, count(*) DESC, outlet"
     )
     return [(r[0], r[1]) for r in rows]
 

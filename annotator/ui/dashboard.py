@@ -24,7 +24,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
@@ -257,6 +257,7 @@ class Dashboard(QWidget):
         self.records.horizontalHeader().setStretchLastSection(True)
         self.records.itemActivated.connect(self._record_activated)
         self.records.itemDoubleClicked.connect(self._record_activated)
+        self.records.installEventFilter(self)
         records_box = QWidget()
         rl = QVBoxLayout(records_box)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -530,6 +531,14 @@ class Dashboard(QWidget):
         self.records.resizeColumnsToContents()
         for j in (5, 6):
             self.records.setColumnWidth(j, min(self.records.columnWidth(j), 420))
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        # Enter in the records opens one: it must not reach a shortcut of another window on the same
+        # key (the main window's "accept and open next" is Enter on the article)
+        if obj is self.records and event.type() == QEvent.ShortcutOverride and event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            event.accept()
+            return True
+        return super().eventFilter(obj, event)
 
     def _record_activated(self, item: QTableWidgetItem) -> None:
         r = self._rows[item.row()]
