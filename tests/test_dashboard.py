@@ -181,7 +181,7 @@ def test_a_metadata_edit_moves_the_stances_of_the_document_between_buckets(corpu
 
 def test_the_holder_grouping_is_one_function_used_everywhere(corpus, monkeypatch):
     """Switching holders to actors means changing holder_grouping only: every aggregate follows it."""
-    monkeypatch.setattr(dsh, "holder_grouping", lambda c: dsh.HolderGrouping("upper(s.value)"))
+    monkeypatch.setattr(dsh, "holder_grouping", lambda c: dsh.HolderGrouping(raw="s.value", name="upper({raw})"))
     m = dsh.stance_matrix(corpus)
     assert set(m.holders) <= {"FAVOR", "AGAINST", "NEUTRAL"}
     assert set(dsh.timeline(corpus, by="holder").groups) == set(m.holders)

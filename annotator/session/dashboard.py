@@ -31,20 +31,31 @@ DOCS = "documents d INDEXED BY documents_facets"
 # ---- who holds a stance --------------------------------------------------------------------
 @dataclass(frozen=True)
 class HolderGrouping:
-    """How stances are grouped by holder: an SQL expression over `stances s` and the join it needs.
+    """How stances are grouped by holder: the columns it is read from (`raw`, over `stances s` and
+    the tables `join` brings in) and the SQL that names a holder from them (`name`, over {raw}).
 
-    Today: the holder's text (trimmed, case-insensitively grouped; none is "the article").
+    Today: the holder's text, trimmed and grouped case-insensitively (none is "the article").
     When the actors feature lands (an `actors` table and a holder actor id on stances), this is
-    the one place to change: `expr` becomes the actor's name with the text as fallback and `join`
-    the LEFT JOIN to actors; every aggregate, the records behind a cell and the tables use it.
+    the one place to change: `raw` becomes the actor id and the text, `name` the actor's name
+    with the text as fallback, `join` the LEFT JOIN to actors; every aggregate, the records
+    behind a cell and `annotator table` use it.
     """
 
-    expr: str
+    raw: str = "s.holder_text"
+    name: str = f"coalesce(nullif(trim({{raw}}), ''), '{ARTICLE_HOLDER}') COLLATE NOCASE"
     join: str = ""
+
+    @property
+    def expr(self) -> str:
+        return self.name.format(raw=self.raw)
+
+    def over(self, column: str) -> str:
+        """The name read from a subquery's column holding `raw`."""
+        return self.name.format(raw=column)
 
 
 def holder_grouping(corpus: Corpus) -> HolderGrouping:
-    return HolderGrouping(f"coalesce(nullif(trim(s.holder_text), ''), '{ARTICLE_HOLDER}') COLLATE NOCASE")
+    return HolderGrouping()
 
 
 def _nocase(name: str) -> str:
@@ -178,9 +189,12 @@ class StanceMatrix:
 def stance_matrix(corpus: Corpus, where: DocFilter | None = None) -> StanceMatrix:
     g = holder_grouping(corpus)
     clause, args = _where(where)
+    # grouped on the raw columns first, in the order of the stances_holder index (no sort), then by name
     rows = corpus.db.execute(
-        f"SELECT {g.expr} AS holder, s.target, s.value, count(*) FROM {_stances_from(g, where, dates=False)}{clause} "
-        "GROUP BY holder, s.target, s.value",
+        f"SELECT {g.over('h')} AS holder, t, v, sum(n) FROM ("
+        f"SELECT {g.raw} AS h, s.target AS t, s.value AS v, count(*) AS n "
+        f"FROM {_stances_from(g, where, dates=False)}{clause} GROUP BY h, t, v"
+        ") GROUP BY holder, t, v",
         args,
     ).fetchall()
     m = StanceMatrix(values=corpus.stance_values())

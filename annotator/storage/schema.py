@@ -226,7 +226,8 @@ def m0011_doc_metadata(db):
     from the row would walk the text's overflow pages. So the indexes cover what the dashboard
     filters on (status, published, outlet): by date, by outlet, and by id (`documents_facets`,
     for joins from stances); `spans_doc_label` counts a document's entities by label without
-    reading the spans rows (see session.dashboard).
+    reading the spans rows, and `stances_holder` gives the stance matrix its rows in group order
+    (see session.dashboard).
     `documents_accepted` is kept by triggers whatever path changes a status (an edit, an undo, an
     import of accepted records), so "accepted per day" is an indexed count, not a scan of the
     history's JSON. Existing documents are filled in here, from their meta and their text, the
@@ -256,6 +257,7 @@ def m0011_doc_metadata(db):
         CREATE INDEX documents_url ON documents(url);
         CREATE INDEX documents_facets ON documents(id, status, published, outlet);
         CREATE INDEX spans_doc_label ON spans(doc_id, label);
+        CREATE INDEX stances_holder ON stances(holder_text, target, value, doc_id);
 
         CREATE TABLE documents_accepted (
             doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
