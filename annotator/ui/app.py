@@ -17,7 +17,7 @@ from annotator.ui.theme import apply_theme
 
 ORGANISATION = "annotator"
 APPLICATION = "annotator"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+ICONS = Path(__file__).resolve().parent / "icons"  # package data: there in an installed wheel too
 log = logging.getLogger("annotator.ui")
 
 
@@ -26,7 +26,7 @@ def make_application(argv: list[str] | None = None, dark: bool | None = None) ->
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("annotator")
-    icon = RESOURCES / "icon.svg"
+    icon = ICONS / "icon.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     choice = QSettings().value("view/theme", "system")
