@@ -397,6 +397,11 @@ class MainWindow(QMainWindow):
         view.addActions([self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities])
         view.addSeparator()
         view.addActions([self.act_bigger, self.act_smaller])
+        self.act_tags = view.addAction("Labels on &entities")
+        self.act_tags.setCheckable(True)
+        self.act_tags.setChecked(True)
+        self.act_tags.setStatusTip("Write each entity's label after it; off: colour only")
+        self.act_tags.toggled.connect(self.show_tags)
         theme = view.addMenu("&Theme")
         group = QActionGroup(self)
         self.theme_actions = {}
@@ -747,6 +752,10 @@ class MainWindow(QMainWindow):
         font = self.article.font()
         font.setPointSizeF(min(28.0, max(8.0, font.pointSizeF() + step)))
         self.article.setFont(font)
+
+    def show_tags(self, shown: bool) -> None:
+        self.article.set_tags_shown(shown)
+        self.settings.store("view/tags", shown)
 
     def set_theme(self, key: str) -> None:
         self.settings.store("view/theme", key)
