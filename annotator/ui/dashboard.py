@@ -11,6 +11,7 @@ Each chart saves as PNG or SVG; the stance records of the filter save as a table
 from __future__ import annotations
 
 from collections import Counter
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCharts import (
@@ -55,6 +56,7 @@ from annotator.session import tables
 from annotator.session.corpus import Corpus
 from annotator.session.doc_filter import NO_OUTLET, DocFilter
 from annotator.session.metadata import date_span, outlets
+from annotator.ui.plain import tip
 
 VALUE_COLOURS = {"FAVOR": "#2e9d4f", "AGAINST": "#d64545", "NEUTRAL": "#8f96a3"}
 OTHER_COLOURS = ["#3d7dd8", "#e0a030", "#9b59b6", "#16a2a2", "#c0608a"]
@@ -107,7 +109,7 @@ class MatrixModel(QAbstractTableModel):
         if role == Qt.ToolTipRole:
             holder, target = self.m.holders[index.row()], self.m.targets[index.column()]
             parts = ", ".join(f"{v} {counts.get(v, 0)}" for v in self.m.values)
-            return f"{holder} on {target}: {parts}" + ("\nclick to list the records" if counts else "")
+            return tip(f"{holder} on {target}: {parts}" + ("\nclick to list the records" if counts else ""))
         if role == Qt.AccessibleTextRole:
             return ", ".join(f"{v} {counts.get(v, 0)}" for v in self.m.values)
         return None
@@ -162,6 +164,7 @@ class Dashboard(QWidget):
         self._fresh: set[str] = set()  # tabs whose numbers match the filter and the corpus
         self.setWindowTitle("Dashboard")
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.PlainText)
         self.summary.setObjectName("dashboard-summary")
         self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
@@ -233,6 +236,7 @@ class Dashboard(QWidget):
         self.entities_view = self._chart_view("entities")
 
         self.legend = QLabel()
+        self.legend.setTextFormat(Qt.RichText)
         self.legend.setObjectName("matrix-legend")
         matrix_box = QWidget()
         ml = QVBoxLayout(matrix_box)
@@ -248,6 +252,7 @@ class Dashboard(QWidget):
 
         self.records_label = QLabel("Click a cell of the matrix or a bar of the timeline to list its stance records.")
         self.records_label.setWordWrap(True)
+        self.records_label.setTextFormat(Qt.PlainText)
         self.records = QTableWidget(0, 7)
         self.records.setObjectName("stance-records")
         self.records.setHorizontalHeaderLabels(["Published", "Outlet", "Holder", "Target", "Value", "Evidence", "Article"])
@@ -382,7 +387,8 @@ class Dashboard(QWidget):
         self.refreshed.emit(tab)
 
     def _draw_legend(self, m: dsh.StanceMatrix) -> None:
-        keys = " ".join(f'<span style="color:{value_colour(v, m.values).name()}">■</span> {v}' for v in m.values)
+        # rich text for the colour keys; the names (the user's) escaped
+        keys = " ".join(f'<span style="color:{value_colour(v, m.values).name()}">■</span> {escape(v)}' for v in m.values)
         self.legend.setText(f"{m.total:,} stances, holders by number of stances. Each cell counts {keys}, in that order; "
                             "click one to list its records.")
 
@@ -413,17 +419,17 @@ class Dashboard(QWidget):
             return
         group = self.group.currentData()
         what = f"{t.by} {group}" if group else f"all {t.by}s"
-        chart = self._new_chart(f"Stances per {t.size} of publication, {what}")
+        chart = self._new_chart(escape(f"Stances per {t.size} of publication, {what}"))  # chart text is rich text
         series = QStackedBarSeries()
         for value, counts in t.series(group).items():
-            s = QBarSet(value)
+            s = QBarSet(escape(value))
             s.setColor(value_colour(value, t.values))
             s.append([float(n) for n in counts])
             s.clicked.connect(lambda i, v=value: self._timeline_clicked(i, v))
             series.append(s)
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append(t.buckets or ["no stances"])
+        axis_x.append([escape(b) for b in t.buckets] or ["no stances"])
         axis_x.setLabelsAngle(-60 if len(t.buckets) > 12 else 0)
         chart.addAxis(axis_x, Qt.AlignBottom)
         series.attachAxis(axis_x)
@@ -484,7 +490,7 @@ class Dashboard(QWidget):
         s.setLabelColor(self.palette().color(QPalette.Text))
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
-        axis_y.append([label for label, _ in shown] or ["none"])
+        axis_y.append([escape(label) for label, _ in shown] or ["none"])
         chart.addAxis(axis_y, Qt.AlignLeft)
         series.attachAxis(axis_y)
         axis_x = QValueAxis()

@@ -45,6 +45,7 @@ from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
 from annotator.ui.edits import EditRunner, Reporter
 from annotator.ui.entity_list import EntityList
 from annotator.ui.legend import Legend
+from annotator.ui.plain import plain_box
 from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, stance_form_rows
 from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
@@ -284,6 +285,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.position_label = QLabel()
+        self.position_label.setTextFormat(Qt.PlainText)  # it quotes the current entity's text and label
         self.position_label.setObjectName("position")
         self.statusBar().addPermanentWidget(self.position_label)
 
@@ -397,6 +399,11 @@ class MainWindow(QMainWindow):
         view.addActions([self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities])
         view.addSeparator()
         view.addActions([self.act_bigger, self.act_smaller])
+        self.act_tags = view.addAction("Labels on &entities")
+        self.act_tags.setCheckable(True)
+        self.act_tags.setChecked(True)
+        self.act_tags.setStatusTip("Write each entity's label after it; off: colour only")
+        self.act_tags.toggled.connect(self.show_tags)
         theme = view.addMenu("&Theme")
         group = QActionGroup(self)
         self.theme_actions = {}
@@ -748,6 +755,10 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(min(28.0, max(8.0, font.pointSizeF() + step)))
         self.article.setFont(font)
 
+    def show_tags(self, shown: bool) -> None:
+        self.article.set_tags_shown(shown)
+        self.settings.store("view/tags", shown)
+
     def set_theme(self, key: str) -> None:
         self.settings.store("view/theme", key)
         app = QApplication.instance()
@@ -777,9 +788,9 @@ class MainWindow(QMainWindow):
         self.cheat_sheet.show()
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About annotator",
-                          "annotator: correct spaCy entities, tag stances and export gold training data.\n"
-                          f"Database: {self.db_path}")
+        plain_box(QMessageBox.Information, "About annotator",
+                  "annotator: correct spaCy entities, tag stances and export gold training data.\n"
+                  f"Database: {self.db_path}", self).exec()
 
     def show_export(self) -> None:
         from annotator.ui.export_dialog import ExportDialog  # written by the export work; optional until then

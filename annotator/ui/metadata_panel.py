@@ -42,6 +42,7 @@ class MetadataPanel(QWidget):
             edit.setAccessibleName(TITLES[name])
             edit.returnPressed.connect(self.save)
             source = QLabel()
+            source.setTextFormat(Qt.PlainText)
             source.setObjectName(f"meta_{name}_source")
             source.setEnabled(False)  # the palette's quieter text
             box = QVBoxLayout()

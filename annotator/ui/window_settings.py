@@ -37,6 +37,8 @@ class SettingsController(QObject):
         size = s.value("view/font_size")
         if size:
             w.article.setFont(reading_font(float(size)))
+        tags = s.value("view/tags", True)
+        w.act_tags.setChecked(tags not in (False, "false", "0"))
         theme = s.value("view/theme", "system")
         if theme in w.theme_actions:
             w.theme_actions[theme].setChecked(True)

@@ -166,3 +166,15 @@ def test_charts_save_as_png_and_svg_and_the_records_as_a_table(dash, corpus, tmp
     with open(tmp_path / "s.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert result.rows == len(rows) == 3 and {r["outlet"] for r in rows} == {"BBC News"}
+
+
+def test_names_from_the_corpus_are_shown_literally_never_as_rich_text(dash, corpus):
+    corpus.apply(plan_add_stance(corpus, 5, "ceasefire", "FAVOR", holder_text="<b>Shoigu</b>"))
+    dash.corpus_changed()
+    assert ("<b>Shoigu</b>", "ceasefire") in shown_cells(dash)
+    dash.tabs.setCurrentIndex(1)
+    dash.by.setCurrentIndex(dash.by.findData("holder"))
+    dash.group.setCurrentIndex(dash.group.findData("<b>Shoigu</b>"))
+    assert "&lt;b&gt;Shoigu&lt;/b&gt;" in dash.timeline_view.chart().title()
+    dash._timeline_clicked(len(dash._timeline.buckets) - 1, "FAVOR")
+    assert dash.records_label.textFormat() == Qt.PlainText and "<b>Shoigu</b>" in dash.records_label.text()
