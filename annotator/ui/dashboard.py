@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QStyle,
@@ -189,9 +190,12 @@ class Dashboard(QWidget):
             self.size.addItem(f"per {s}", s)
         save_chart = QPushButton("Save chart…")
         save_chart.clicked.connect(self._ask_save_chart)
-        save_table = QPushButton("Save table…")
-        save_table.setToolTip("The stance records of this filter, one row each, with the documents' metadata (CSV, JSON Lines, Parquet)")
-        save_table.clicked.connect(self._ask_save_table)
+        save_table = QPushButton("Save table")
+        save_table.setToolTip("The records of this filter, one row each, with the documents' metadata (CSV, JSON Lines, Parquet)")
+        table_menu = QMenu(save_table)
+        for kind in tables.KINDS[::-1]:  # stances first
+            table_menu.addAction(f"{kind.capitalize()}…", lambda k=kind: self._ask_save_table(k))
+        save_table.setMenu(table_menu)
 
         bar = QHBoxLayout()
         for label, w in (("Outlet", self.outlet), ("Status", self.status), ("From", self.date_from), ("To", self.date_to)):
@@ -578,11 +582,12 @@ class Dashboard(QWidget):
             raise OSError(f"could not write {path}")
         return path
 
-    def save_table(self, path: Path) -> tables.TableResult:
-        """The stance records of the filter, one row each, in the format of the file's suffix."""
+    def save_table(self, path: Path, kind: str = "stances") -> tables.TableResult:
+        """The stance records (or entities, or documents) of the filter, one row each, in the format
+        of the file's suffix, as `annotator table` writes them."""
         path = Path(path)
         fmt = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet"}.get(path.suffix.lower(), "csv")
-        return tables.write(self.corpus, "stances", fmt, path, self.where)
+        return tables.write(self.corpus, kind, fmt, path, self.where)
 
     def _ask_save_chart(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Save chart", f"{self.current_tab()}.png", "PNG image (*.png);;SVG drawing (*.svg)")
@@ -592,13 +597,13 @@ class Dashboard(QWidget):
             except OSError as exc:
                 self.summary.setText(str(exc))
 
-    def _ask_save_table(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Save stance table", "stances.csv",
+    def _ask_save_table(self, kind: str) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, f"Save the {kind} table", f"{kind}.csv",
                                               "CSV (*.csv);;JSON Lines (*.jsonl);;Parquet (*.parquet)")
         if name:
             try:
-                result = self.save_table(Path(name))
-                self.summary.setText(f"saved {result.rows:,} stance records to {name}")
+                result = self.save_table(Path(name), kind)
+                self.summary.setText(f"saved {result.rows:,} {kind} to {name}")
             except AnnotatorError as exc:
                 self.summary.setText(str(exc))
 

@@ -166,6 +166,8 @@ def test_charts_save_as_png_and_svg_and_the_records_as_a_table(dash, corpus, tmp
     with open(tmp_path / "s.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert result.rows == len(rows) == 3 and {r["outlet"] for r in rows} == {"BBC News"}
+    result = dash.save_table(tmp_path / "d.jsonl", "documents")
+    assert result.rows == 2 == sql(corpus, "SELECT count(*) FROM documents WHERE outlet = 'BBC News'")
 
 
 def test_names_from_the_corpus_are_shown_literally_never_as_rich_text(dash, corpus):
