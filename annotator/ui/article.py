@@ -246,9 +246,13 @@ class ArticleView(QPlainTextEdit):
                 label = by_format.get((r.format.background().color().name(), r.format.toolTip()))
                 if label is not None:
                     start = block.position() + r.start
-                    out.append((self.omap.to_py(start), self.omap.to_py(start + r.length), label))
+                    piece = (self.omap.to_py(start), self.omap.to_py(start + r.length), label)
+                    if out and out[-1][1] == piece[0] and out[-1][2] == label:  # an entity's tail (its tag's room)
+                        out[-1] = (out[-1][0], piece[1], label)
+                    else:
+                        out.append(piece)
             block = block.next()
-        return out
+        return sorted(out)
 
     # ---- the current entity ----------------------------------------------
     def set_current(self, span_id: int | None, move_caret: bool = False) -> None:
@@ -279,11 +283,48 @@ class ArticleView(QPlainTextEdit):
         return self.spans.get(self.current_id) if self.current_id is not None else None
 
     def ensure_visible(self, start: int, end: int) -> None:
-        cur = QTextCursor(self.document())
-        cur.setPosition(self.omap.to_qt(end))
-        rect = self.cursorRect(cur)
-        if not self.viewport().rect().contains(rect):
-            self.ensureCursorVisible()
+        """Scroll so that [start, end) is wholly in view with a line of context above and below it
+        (the least scrolling that does it; a range taller than the view shows from its start)."""
+        if not self.span_rects(start, end) or not self._in_view(start, end, 0):
+            cur = QTextCursor(self.document())
+            cur.setPosition(self.omap.to_qt(start))
+            saved = self.textCursor()
+            self._loading = True
+            try:  # bring the start into view the editor's own way, without moving the caret for good
+                self.setTextCursor(cur)
+                self.ensureCursorVisible()
+                self.setTextCursor(saved)
+            finally:
+                self._loading = False
+        bar = self.verticalScrollBar()
+        for _ in range(400):  # the scroll bar counts lines: step a line at a time until the context shows
+            rects = self.span_rects(start, end)
+            if not rects:
+                break
+            context = self._line_pitch()
+            top, bottom = rects[0].top() - context, rects[-1].bottom() + context
+            if top < 0 and bar.value() > bar.minimum():
+                bar.setValue(bar.value() - 1)
+            elif bottom > self.viewport().height() and top > context and bar.value() < bar.maximum():
+                bar.setValue(bar.value() + 1)
+            else:
+                break
+
+    def _line_pitch(self) -> float:
+        return self.fontMetrics().lineSpacing() + self.air.line_gap
+
+    def _in_view(self, start: int, end: int, context: float) -> bool:
+        rects = self.span_rects(start, end)
+        return bool(rects) and rects[0].top() - context >= 0 and rects[-1].bottom() + context <= self.viewport().height()
+
+    def position(self) -> tuple[int, int]:
+        """(caret, first visible line) to come back to after a restart."""
+        return self.caret(), self.verticalScrollBar().value()
+
+    def restore_position(self, caret: int, line: int) -> None:
+        caret = max(0, min(caret, len(self.text)))
+        self.select_range(caret, caret)
+        self.verticalScrollBar().setValue(line)
 
     def _caret_moved(self) -> None:
         if self._loading:
