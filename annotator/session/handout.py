@@ -215,7 +215,7 @@ def _write_copy(source: Corpus, path: Path, name: str, ids: list[int], models: s
                             report.left_behind[origin] += 1
                     report.stances_left += sdb.execute(f"SELECT count(*) FROM stances WHERE doc_id IN ({marks})", chunk).fetchone()[0]
                 db.execute(
-                    "INSERT INTO history (annotator, doc_id, action, ops) VALUES (?, NULL, ?, ?)",
+                    "INSERT INTO history (annotator, doc_id, action, ops, kind) VALUES (?, NULL, ?, ?, 'import')",
                     [name, f"copy {len(ids)} documents from {source.path.name} for {name}",
                      json.dumps({"source": str(source.path), "documents": len(ids), "preannotations": preannotations, **handout})],
                 )

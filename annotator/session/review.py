@@ -87,6 +87,12 @@ def is_review(corpus: Corpus) -> bool:
     return corpus.meta("review_of") is not None
 
 
+def document_by_sha(corpus: Corpus, sha256: str) -> int | None:
+    """The document with this text (by its sha256), e.g. one the agreement report ranks."""
+    row = corpus.db.execute("SELECT id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+    return row[0] if row else None
+
+
 def review_items(corpus: Corpus, doc_id: int) -> list[Item]:
     """Every compared place of a document, in text order (entities, then stances), with its decision."""
     vers = versions(corpus, doc_id)
@@ -303,7 +309,7 @@ def _write_review(review: Corpus, matching: Matching, status: str, report: Revie
                 else:
                     report.differences += 1
         db.execute(
-            "INSERT INTO history (annotator, doc_id, action, ops) VALUES (?, NULL, ?, ?)",
+            "INSERT INTO history (annotator, doc_id, action, ops, kind) VALUES (?, NULL, ?, ?, 'import')",
             [review.annotator, f"review of {report.documents} documents from {', '.join(matching.names)}",
              json.dumps({"corpora": [str(a.path) for a in matching.analysts], "annotators": matching.names,
                          "status": status, "label_mapping": matching.mapping})],
@@ -379,8 +385,8 @@ class _Planner:
     def __init__(self, corpus: Corpus, doc_id: int):
         self.corpus, self.doc_id = corpus, doc_id
         self.ops: list[Op] = []
-        self.span_id = corpus._next_id("spans")
-        self.stance_id = corpus._next_id("stances")
+        self.span_id = corpus.next_id("spans")
+        self.stance_id = corpus.next_id("stances")
         self.removed_spans: set[int] = set()
         self.removed_stances: set[int] = set()
         self.added: dict[tuple[int, int], int] = {}
@@ -409,7 +415,7 @@ class _Planner:
         ordered = sorted(set(tuple(s) for s in spans))
         for a, b in zip(ordered, ordered[1:]):
             if b[0] < a[1]:
-                text = self.corpus._text(self.doc_id)
+                text = self.corpus.text(self.doc_id)
                 raise EditError(f"{a[2]} {text[a[0]:a[1]]!r} and {b[2]} {text[b[0]:b[1]]!r} overlap: "
                                 "take one analyst's version here, or edit by hand")
         for s, e, lb in ordered:
@@ -460,7 +466,7 @@ class _Planner:
     def change(self, action: str) -> Change:
         if not self.ops:
             raise EditError("nothing to change here")
-        return self.corpus._finish(action, self.doc_id, self.ops)
+        return self.corpus.finish_edit(action, self.doc_id, self.ops)
 
 
 def _settle(planner: _Planner, item: Item, chosen: Sequence[str], decision: str) -> None:
@@ -481,7 +487,7 @@ def plan_take(corpus: Corpus, doc_id: int, key: str, annotators: Sequence[str]) 
         raise EditError(f"no analyst named {unknown[0]!r} in this review" if unknown else "take whose version?")
     planner = _Planner(corpus, doc_id)
     _settle(planner, item, annotators, "take " + "+".join(annotators))
-    return planner.change(f"take {' and '.join(annotators)}'s {item.what}: {_said(item, annotators, corpus._text(doc_id))}")
+    return planner.change(f"take {' and '.join(annotators)}'s {item.what}: {_said(item, annotators, corpus.text(doc_id))}")
 
 
 def plan_take_both(corpus: Corpus, doc_id: int, key: str) -> Change:
@@ -495,7 +501,7 @@ def plan_reject(corpus: Corpus, doc_id: int, key: str) -> Change:
     item = _item(corpus, doc_id, key)
     planner = _Planner(corpus, doc_id)
     _settle(planner, item, [], REJECT)
-    return planner.change(f"reject the {item.what} versions: {_said(item, item.who(), corpus._text(doc_id))}")
+    return planner.change(f"reject the {item.what} versions: {_said(item, item.who(), corpus.text(doc_id))}")
 
 
 def plan_by_hand(corpus: Corpus, doc_id: int, key: str) -> Change:
@@ -503,7 +509,7 @@ def plan_by_hand(corpus: Corpus, doc_id: int, key: str) -> Change:
     item = _item(corpus, doc_id, key)
     planner = _Planner(corpus, doc_id)
     planner.decide(item.key, HAND)
-    return planner.change(f"settle by hand: {_said(item, item.who(), corpus._text(doc_id))}")
+    return planner.change(f"settle by hand: {_said(item, item.who(), corpus.text(doc_id))}")
 
 
 def plan_take_agreed(corpus: Corpus, doc_id: int) -> Change:
