@@ -285,7 +285,7 @@ def _write_review(review: Corpus, matching: Matching, status: str, report: Revie
             for v in vers:
                 stances = [{k_: st.get(k_) for k_ in STANCE_KEYS} for st in v.stances]
                 db.execute("INSERT INTO versions (doc_id, annotator, source, status, ts, spans, stances) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           [doc_id, v.annotator, str(next(a.path for a in matching.analysts if a.name == v.annotator)), v.status, v.ts,
+                           [doc_id, v.annotator, str(next(a.path.resolve() for a in matching.analysts if a.name == v.annotator)), v.status, v.ts,
                             json.dumps(v.spans), json.dumps(stances, ensure_ascii=False)])
                 rows.append(VersionRow(v.annotator, v.status, v.ts, tuple(tuple(s) for s in v.spans), tuple(stances)))
             ents, sts = entity_items(rows), stance_items(rows)
@@ -344,7 +344,7 @@ def _copy_scheme(review: Corpus, matching: Matching) -> None:
     for v, i in values.items():
         db.execute("INSERT INTO stance_values (name, position) VALUES (?, ?)", [v, i])
     meta = {"lang": matching.lang, "models": json.dumps(models),
-            "review_of": json.dumps([{"annotator": a.name, "path": str(a.path)} for a in matching.analysts]),
+            "review_of": json.dumps([{"annotator": a.name, "path": str(a.path.resolve())} for a in matching.analysts]),
             "label_mapping": json.dumps(mapping)}
     for key, value in meta.items():
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])

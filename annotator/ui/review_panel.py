@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.session.review import ARTICLE, Item, VersionRow
+from annotator.session.review import ARTICLE, BOUNDARY, EVIDENCE, HOLDER, LABEL, ONLY_IN, VALUE, Item, VersionRow
 
 KEYS_HINT = ("] / [ next / previous difference · 1, 2… take analyst 1, 2… · = take both · − reject · "
              "Ctrl+H settle by hand · * take all agreed · Ctrl+Enter accept")
@@ -34,6 +34,22 @@ def said(item: Item, who: str, text: str) -> str:
     if item.what == "entity":
         return "; ".join(f"{lb} “{' '.join(text[s:e].split())}”" for s, e, lb in variant)
     return "; ".join(f"{st['target']}: {st['value']} ({st.get('holder_text') or ARTICLE})" for st in variant)
+
+
+def kind_text(item: Item) -> str:
+    """The kind of difference in words (the status bar)."""
+    if item.kind == ONLY_IN:
+        return "only in " + ", ".join(item.who())
+    return item.kind
+
+
+SHORT_KINDS = {LABEL: "label", BOUNDARY: "boundary", VALUE: "value", HOLDER: "holder", EVIDENCE: "evidence"}
+
+
+def short_kind(item: Item) -> str:
+    """The kind of difference in a word or two (the panel's narrow first column)."""
+    kind = "only " + ", ".join(item.who()) if item.kind == ONLY_IN else SHORT_KINDS.get(item.kind, item.kind)
+    return kind if item.what == "entity" else f"stance: {kind}"
 
 
 def decision_text(item: Item) -> str:
@@ -90,21 +106,27 @@ class ReviewPanel(QWidget):
         self.items = [it for it in items if not it.agreed]
         n_open = sum(1 for it in self.items if it.open)
         agreed = sum(1 for it in items if it.agreed)
-        self.summary.setText(f"{len(self.items)} differences, {n_open} open · {agreed} places agreed")
+        if len(versions) == 1:
+            self.summary.setText(f"Only {versions[0].annotator} annotated this article: their version is the gold to check "
+                                 f"({agreed} places). Ctrl+Enter accepts it.")
+        else:
+            self.summary.setText(f"{len(self.items)} differences, {n_open} open · {agreed} places agreed")
+        self.summary.setWordWrap(True)
         self._quiet = True
         try:
-            cols = ["Kind", *[f"{i + 1} {n}" for i, n in enumerate(self.names)], "Settled"]
+            cols = ["Differs", *[f"{i + 1} {n}" for i, n in enumerate(self.names)], "Settled"]
             self.table.clear()
             self.table.setColumnCount(len(cols))
             self.table.setHorizontalHeaderLabels(cols)
             self.table.setRowCount(len(self.items))
             muted = QBrush(self.palette().color(self.palette().ColorRole.PlaceholderText))
             for r, it in enumerate(self.items):
-                cells = [it.kind if it.what == "entity" else f"stance: {it.kind}",
+                cells = [short_kind(it),
                          *[said(it, n, text) for n in self.names], decision_text(it)]
                 for c, value in enumerate(cells):
                     cell = QTableWidgetItem(value)
                     cell.setData(Qt.UserRole, it.key)
+                    cell.setToolTip(kind_text(it) if c == 0 else value)
                     if not it.open:
                         cell.setForeground(muted)
                     elif c == len(cells) - 1:

@@ -107,6 +107,12 @@ class _TaskDialog(QDialog):
         self.layout_.addLayout(self.form)
         self.layout_.addLayout(buttons)
         self.layout_.addWidget(self.report, 1)
+        # never taller than the screen (200 % scaling on a 1080-line screen leaves 540 logical lines)
+        screen = window.screen().availableGeometry() if window.screen() else None
+        self._max = (screen.width() - 40, screen.height() - 60) if screen else (4000, 4000)
+
+    def resize(self, w: int, h: int) -> None:  # noqa: D102 (QWidget.resize, kept on screen)
+        super().resize(min(w, self._max[0]), min(h, self._max[1]))
 
     @property
     def running(self) -> bool:
@@ -180,7 +186,8 @@ class CorporaPicker(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("corpora")
         self.list.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.list.setMinimumHeight(90)
+        self.list.setMinimumHeight(60)
+        self.list.setMaximumHeight(110)  # a few corpora; the report below gets the room
         add = QPushButton("Add…")
         add.clicked.connect(self.choose)
         remove = QPushButton("Remove")
@@ -371,6 +378,7 @@ class AgreementDialog(_TaskDialog):
         self.ranked.verticalHeader().setVisible(False)
         self.ranked.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.ranked.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.ranked.setWordWrap(False)
         head = self.ranked.horizontalHeader()
         head.setSectionResizeMode(0, QHeaderView.ResizeToContents)
         head.setSectionResizeMode(1, QHeaderView.ResizeToContents)
@@ -379,7 +387,7 @@ class AgreementDialog(_TaskDialog):
         self.ranked.doubleClicked.connect(self._open_row)
         self.layout_.addWidget(QLabel("Articles by disagreement (Enter or double-click opens one in the review):"))
         self.layout_.addWidget(self.ranked, 1)
-        self.resize(760, 680)
+        self.resize(760, 600)
 
     def make_task(self):
         from annotator.session.agreement import agreement

@@ -30,7 +30,7 @@ from annotator.session.review import (
     review_items,
     versions,
 )
-from annotator.ui.review_panel import ReviewPanel
+from annotator.ui.review_panel import ReviewPanel, kind_text
 
 MARK_OPEN = "review:open"
 MAX_ANALYST_KEYS = 9
@@ -179,7 +179,7 @@ class WindowReview(QObject):
             article.ensure_visible(item.start, item.end)
             if flash:
                 article.flash((item.start, item.end))
-        where = f"{item.kind}" + (" (stance)" if item.what == "stance" else "")
+        where = kind_text(item) + (" (stance)" if item.what == "stance" else "")
         self.window.notify(f"Difference {self.items.index(item) + 1} of {len(self.items)}: {where}, {_status(item)}")
 
     def step(self, step: int) -> None:

@@ -40,12 +40,12 @@ def test_keys_settle_every_difference_and_accept_makes_adjudicated_gold(open_win
     panel = window.review.panel
     assert window.side.currentWidget() is panel and window.side.tabText(window.side.indexOf(panel)) == "Review (4)"
     header = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
-    assert header == ["Kind", "1 alice", "2 bob", "Settled"]  # the versions side by side
+    assert header == ["Differs", "1 alice", "2 bob", "Settled"]  # the versions side by side
     rows = _rows(window)
-    assert rows[0] == ["different labels", "PERSON “Trump”", "ORG “Trump”", "open"]
-    assert rows[1] == ["overlapping boundaries", "GPE “Davos”", "GPE “Davos on”", "open"]
-    assert rows[2] == ["only in", "DATE “Monday”", "—", "open"]
-    assert rows[3] == ["stance: different values", "ceasefire: FAVOR (the article)", "ceasefire: AGAINST (the article)", "open"]
+    assert rows[0] == ["label", "PERSON “Trump”", "ORG “Trump”", "open"]
+    assert rows[1] == ["boundary", "GPE “Davos”", "GPE “Davos on”", "open"]
+    assert rows[2] == ["only alice", "DATE “Monday”", "—", "open"]
+    assert rows[3] == ["stance: value", "ceasefire: FAVOR (the article)", "ceasefire: AGAINST (the article)", "open"]
     # what they agree on shows as usual; each open difference is marked in the article
     assert ui.shown() == [(0, 8, "PERSON")]
     marks, _fmt = window.article._marks["review:open"]
