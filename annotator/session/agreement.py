@@ -22,7 +22,7 @@ from annotator.core.agreement import (
     NO_ENTITY,
     SpanCounts,
     alpha_from_codes,
-    cohen_kappa,
+    cohen_kappa_codes,
     jaccard,
     krippendorff_alpha,
     span_counts,
@@ -124,15 +124,15 @@ def compare(matching: Matching, *, status: str = ACCEPTED, progress: ProgressFn 
 
 def _entities(names, pairs, pair_counts, pair_label_counts, token_rows) -> dict:
     n = len(names)
+    values = sorted({v for row in token_rows for v in set(row)} - {NO_ENTITY})
+    codes = {v: i for i, v in enumerate([NO_ENTITY, *values])}
+    matrix = np.array([[codes[v] for v in row] for row in token_rows], dtype=np.int64) if token_rows[0] else np.zeros((n, 0), np.int64)
     pair_out = []
     for p in pairs:
         c = pair_counts[p]
-        kappa = cohen_kappa(token_rows[p[0]], token_rows[p[1]])
+        kappa = cohen_kappa_codes(matrix[p[0]], matrix[p[1]], len(codes))
         pair_out.append({"a": names[p[0]], "b": names[p[1]], "span_f1": {"exact": _r(c.f1_exact), "overlap": _r(c.f1_overlap)},
                          "cohen_kappa": _r(kappa), "entities": {"a": c.n_a, "b": c.n_b, "exact": c.exact}})
-    values = sorted({v for row in token_rows for v in row} - {NO_ENTITY})
-    codes = {v: i for i, v in enumerate([NO_ENTITY, *values])}
-    matrix = np.array([[codes[v] for v in row] for row in token_rows], dtype=np.int64) if token_rows[0] else np.zeros((n, 0), np.int64)
     alpha = alpha_from_codes(matrix, len(codes))
     by_label = {}
     for lb in values:
@@ -140,14 +140,16 @@ def _entities(names, pairs, pair_counts, pair_label_counts, token_rows) -> dict:
         counts = [pair_label_counts[p].get(lb, SpanCounts()) for p in pairs]
         by_label[lb] = {
             "span_f1": {"exact": _r(_mean(c.f1_exact for c in counts)), "overlap": _r(_mean(c.f1_overlap for c in counts))},
-            "cohen_kappa": _r(_mean(cohen_kappa(binary[a], binary[b]) for a, b in pairs)),
+            "cohen_kappa": _r(_mean(cohen_kappa_codes(binary[a], binary[b], 2) for a, b in pairs)),
             "krippendorff_alpha": _r(alpha_from_codes(binary, 2)),
             "entities": _entity_totals(pair_label_counts, pairs, names, lb),
         }
-    conf = Counter()
-    for a, b in pairs:
-        conf.update(zip(token_rows[a], token_rows[b]))
     labels = [NO_ENTITY, *values]
+    conf = Counter()
+    k = len(labels)
+    for a, b in pairs:  # one bincount over pair codes instead of counting tuples in Python
+        flat = np.bincount(matrix[a] * k + matrix[b], minlength=k * k)
+        conf.update({(labels[i // k], labels[i % k]): int(v) for i, v in enumerate(flat) if v})
     swaps = Counter()
     for (x, y), k in conf.items():
         if x != y:
