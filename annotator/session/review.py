@@ -539,7 +539,9 @@ def plan_take_agreed(corpus: Corpus, doc_id: int) -> Change:
         elif it.open:
             winner = _majority(it)
             if winner:
-                _settle(planner, it, winner, "majority " + "+".join(winner))
+                # a majority with nothing here is a majority for nothing: the place is rejected
+                said_nothing = not any(it.variants[w] for w in winner)
+                _settle(planner, it, [] if said_nothing else winner, "majority reject" if said_nothing else "majority " + "+".join(winner))
                 n_majority += 1
     if not planner.ops:
         raise EditError("everything agreed is in the gold already, and no open difference has a clear majority")
@@ -550,7 +552,7 @@ def _majority(item: Item) -> list[str] | None:
     sig = {who: _signature(item, v) for who, v in item.variants.items()}
     counts = Counter(sig.values())
     best, n = counts.most_common(1)[0]
-    if n * 2 > len(sig) and best:
+    if n * 2 > len(sig):
         return [who for who, s in sig.items() if s == best]
     return None
 

@@ -57,6 +57,8 @@ def decision_text(item: Item) -> str:
         return "open"
     if item.decision.startswith("take "):
         return "took " + item.decision[5:].replace("+", " and ")
+    if item.decision == "majority reject":
+        return "majority: none"
     if item.decision.startswith("majority "):
         return "majority: " + item.decision[9:].replace("+", ", ")
     return {"reject": "rejected", "hand": "by hand"}.get(item.decision, item.decision)

@@ -106,3 +106,11 @@ def test_review_panel_is_only_there_for_review_corpora(window):
     assert window.review.panel is None
     assert window.side.count() == 2  # entities and stances
     assert not window.review.menu.menuAction().isVisible()
+
+
+def test_review_keys_are_reserved_from_label_keys():
+    from annotator.ui.shortcuts import reserved_key_message
+
+    assert "analyst 1" in reserved_key_message("1")
+    assert "next difference" in reserved_key_message("]")
+    assert reserved_key_message("q") is None
