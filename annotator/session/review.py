@@ -34,6 +34,10 @@ from annotator.session.analysts import ANY_STATUS, Matching, check_statuses, des
 from annotator.session.changes import Change, Op
 from annotator.session.corpus import Corpus, EditError
 
+# the entity module's own rules, so a taken version is checked exactly like a hand-made entity
+from annotator.session.entities import _check_label as check_label
+from annotator.session.entities import _holder_ops_for_removed as holder_ops_for_removed
+
 ProgressFn = Callable[[int, int], None]
 ARTICLE = "the article"
 STANCE_KEYS = ("target", "value", "holder_text", "holder_start", "holder_end", "ev_start", "ev_end", "note")
@@ -404,7 +408,7 @@ class _Planner:
         ).fetchall()
         rows = [r for r in rows if r[0] not in self.removed_spans]
         ids = [r[0] for r in rows]
-        for op in self.corpus._holder_ops_for_removed(ids):
+        for op in holder_ops_for_removed(self.corpus, ids):
             if op.before["id"] not in self.removed_stances:
                 self.ops.append(op)
         for r in rows:
@@ -419,7 +423,7 @@ class _Planner:
                 raise EditError(f"{a[2]} {text[a[0]:a[1]]!r} and {b[2]} {text[b[0]:b[1]]!r} overlap: "
                                 "take one analyst's version here, or edit by hand")
         for s, e, lb in ordered:
-            self.corpus._check_label(lb)
+            check_label(self.corpus, lb)
             self.ops.append(Op("spans", None, {"id": self.span_id, "doc_id": self.doc_id, "start": s, "end": e,
                                                "label": lb, "origin": ADJUDICATED_ORIGIN}))
             self.added[(s, e)] = self.span_id
