@@ -65,3 +65,21 @@ def test_agreement_on_a_corpus_open_for_editing_says_so(qtbot, window, tmp_path)
         qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
         qtbot.waitUntil(lambda: not dialog.running and dialog.report.toPlainText().startswith("error:"), timeout=20000)
     assert "bob.db is already open for editing" in dialog.report.toPlainText()
+
+
+def test_cancel_stops_a_review_build_and_leaves_no_file(qtbot, window, tmp_path):
+    paths = team(tmp_path)
+    annotate(paths["alice"], "alice", {TEXTS[0]: [("Trump", "PERSON")]})
+    annotate(paths["bob"], "bob", {TEXTS[0]: [("Trump", "ORG")]})
+    window.review.show_new_review()
+    dialog = window.review.dialog
+    dialog.picker.add_paths([paths["alice"], paths["bob"]])
+    dialog.out.setText(str(tmp_path / "review.db"))
+    qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
+    dialog.task.stop = True  # Cancel, as the button does, before the first document is written
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20000)
+    if dialog.report.toPlainText().startswith("error:"):  # stopped in time (the usual case)
+        assert "stopped: nothing was written" in dialog.report.toPlainText()
+        assert not list(tmp_path.glob("review.db*"))
+    else:  # the worker finished before the flag was read: then the review is whole
+        assert dialog.open_button.isEnabled()
