@@ -51,6 +51,7 @@ from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
 from annotator.ui.theme import apply_theme, entity_colours
 from annotator.ui.window_files import NO_DOCUMENT, FilesController
+from annotator.ui.window_review import WindowReview
 from annotator.ui.window_settings import SettingsController
 from annotator.ui.window_stances import WindowStances
 from annotator.ui.workers import ImportWorker, run_in_background
@@ -156,6 +157,9 @@ class MainWindow(QMainWindow):
         self._doc_total = 0
         self._menus: dict[str, QMenu] = {}
         self._sections: dict[str, list[QAction]] = {}
+        # features that plan a document's status change their own way (a review corpus's accept):
+        # each is asked (doc_id, status) and returns a plan, or None to leave it to the next / the default
+        self.status_planners: list[Callable[[int, str], Callable[[], Change] | None]] = []
         self.setObjectName("main_window")
 
         self.settings = SettingsController(self)
@@ -164,6 +168,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
+        self.review = WindowReview(self)  # several analysts: copies, agreement, review corpora and their panel
         self.settings.restore()
         self.reload_labels()
         self._update_title()
@@ -764,7 +769,9 @@ class MainWindow(QMainWindow):
         if self.document is None:
             return
         doc_id = self.document.id
-        if self.document.status != status and not self.run_edit(lambda: self.corpus.plan_set_status(doc_id, status)).ok:
+        plan = next((p for p in (f(doc_id, status) for f in self.status_planners) if p is not None), None)
+        plan = plan or (lambda: self.corpus.plan_set_status(doc_id, status))
+        if self.document.status != status and not self.run_edit(plan).ok:
             return
         self.open_next_unfinished()
 
