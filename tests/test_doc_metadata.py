@@ -235,3 +235,25 @@ def test_exports_carry_the_metadata_in_meta_and_in_stances_jsonl(corpus, tmp_pat
     assert {k: metas[1][k] for k in dm.FIELDS} == dict.fromkeys(dm.FIELDS)
     (stance,) = srsly.read_jsonl(result.folder / "stances.jsonl")
     assert (stance["published"], stance["outlet"], stance["url"]) == ("2024-01-02", "MENAFN", "https://menafn.com/1")
+
+
+def test_copies_for_analysts_keep_the_metadata_and_a_review_finds_it_again(seeded_db, tmp_path):
+    from annotator.session.handout import copy_for_annotators
+    from annotator.session.review import build_review
+
+    with Corpus(seeded_db) as c:
+        c.apply(plan_set_metadata(c, 1, published="2024-01-20", outlet="BBC News"))
+    copy_for_annotators(seeded_db, tmp_path / "team", ["alice", "bob"], overlap=5, preannotations=False)
+    copies = sorted((tmp_path / "team").glob("*.db"))
+    assert len(copies) == 2
+    for path in copies:
+        with Corpus(path) as copy:
+            by_title = {copy.document(r.id).title: r.id for r in copy.document_rows()}
+            typed = document_metadata(copy, by_title[next(t for t in by_title if t.startswith("Delegations"))])
+            assert (typed.published, typed.outlet, typed.source("outlet")) == ("2024-01-20", "BBC News", "typed")
+            for doc_id in by_title.values():
+                copy.apply(copy.plan_set_status(doc_id, "accepted"))
+    build_review(copies, tmp_path / "review.db", reviewer="rita")
+    with Corpus(tmp_path / "review.db") as review:
+        found = [document_metadata(review, r.id) for r in review.document_rows()]
+        assert any((m.published, m.outlet, m.source("published")) == ("2024-01-02", "MENAFN", "text") for m in found)

@@ -217,6 +217,42 @@ def m0004_history_kind(db):
     )
 
 
+@migrations(name="0009_review")
+def m0009_review(db):
+    """Review corpora: every analyst's version of a document, and the reviewer's decisions.
+
+    `versions` is written once when a review corpus is built and never edited: it is what each
+    analyst said (spans and stances as JSON, their status and when they last changed it), kept
+    beside the adjudicated gold so who said what survives the review. `review_decisions` holds
+    one row per settled difference (take an analyst's version, both, reject, by hand); it is
+    edited only through Changes, so deciding is undoable like any edit. Ordinary corpora leave
+    both tables empty.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            ts TEXT NOT NULL DEFAULT '',
+            spans TEXT NOT NULL DEFAULT '[]',
+            stances TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (doc_id, annotator)
+        );
+        CREATE TABLE review_decisions (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            item TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            UNIQUE (doc_id, item)
+        );
+        """,
+    )
+
+
 @migrations(name="0011_doc_metadata")
 def m0011_doc_metadata(db):
     """Publication date, outlet, URL and author as columns, each with where it came from
@@ -320,6 +356,7 @@ def m0013_default_palette(db):
     for label in DEFAULT_LABELS:
         db.execute("UPDATE labels SET color = ? WHERE name = ? AND lower(color) = ?",
                    [label.color, label.name, _OLD_DEFAULT_COLOURS[label.name]])
+
 
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
