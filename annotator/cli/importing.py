@@ -31,8 +31,9 @@ def import_command(
     if model != "none":
         from annotator.nlp.models import load_ner
 
+        name = _corpus_model(db) if model == "default" else model
         try:  # before the database: a model that cannot be loaded must not leave a new, empty corpus behind
-            nlp = load_ner(None if model == "default" else model)
+            nlp = load_ner(name)
         except ModelError as exc:
             fail(str(exc))
     corpus = _open(db)
@@ -65,6 +66,24 @@ def import_command(
         raise typer.Exit(130)
     if report.rejected:
         raise typer.Exit(1)
+
+
+def _corpus_model(db: Path) -> str | None:
+    """The corpus's current model (see `annotator models --use`), or None for the default pipeline."""
+    if not db.is_file():
+        return None
+    from annotator.core.errors import AnnotatorError
+    from annotator.session.corpus import Corpus
+    from annotator.session.models import preannotation_model
+
+    try:
+        with Corpus(db, read_only=True) as corpus:
+            path, warning = preannotation_model(corpus)
+    except AnnotatorError:
+        return None  # opening it for the import reports the problem
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
+    return path
 
 
 def _open(db: Path):

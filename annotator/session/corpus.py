@@ -191,11 +191,12 @@ class Corpus:
         return self.db.execute(f"SELECT count(*) FROM documents{where}", args).fetchone()[0]
 
     def document_rows(
-        self, offset: int = 0, limit: int = 200, status: str | None = None, search: str | None = None
+        self, offset: int = 0, limit: int = 200, status: str | None = None, search: str | None = None, order: str = "id"
     ) -> list[DocRow]:
+        """`order`: "id", or "unsure" (the documents the current model is least sure about first; see session.reannotate)."""
         where, args = self._filter_sql(status, search)
         rows = self.db.execute(
-            f"SELECT id, title, status, {N_SPANS} FROM documents{where} ORDER BY id LIMIT ? OFFSET ?",
+            f"SELECT id, title, status, {N_SPANS} FROM documents{where} ORDER BY {_order_sql(order)} LIMIT ? OFFSET ?",
             args + [limit, offset],
         )
         return [DocRow(*r) for r in rows]
@@ -205,11 +206,18 @@ class Corpus:
         row = self.db.execute(f"SELECT id, title, status, {N_SPANS} FROM documents WHERE id = ?", [doc_id]).fetchone()
         return DocRow(*row) if row else None
 
-    def document_index(self, doc_id: int, status: str | None = None, search: str | None = None) -> int | None:
-        """Where a document sits in document_rows(status, search), or None if the filter leaves it out."""
+    def document_index(
+        self, doc_id: int, status: str | None = None, search: str | None = None, order: str = "id"
+    ) -> int | None:
+        """Where a document sits in document_rows(status, search, order), or None if the filter leaves it out."""
         where, args = self._filter_sql(status, search)
         if not self.db.execute(f"SELECT 1 FROM documents{where}{' AND' if where else ' WHERE'} id = ?", args + [doc_id]).fetchone():
             return None
+        if order != "id":
+            row = self.db.execute(
+                f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order_sql(order)}) - 1 AS n FROM documents{where}) "
+                "WHERE id = ?", args + [doc_id]).fetchone()
+            return row[0] if row else None
         where_before = f"{where}{' AND' if where else ' WHERE'} id < ?"
         return self.db.execute(f"SELECT count(*) FROM documents{where_before}", args + [doc_id]).fetchone()[0]
 
@@ -437,6 +445,16 @@ class Corpus:
             ).fetchone()
             if clash:
                 raise ConflictError(f"entities [{row['start']}, {row['end']}) and [{clash[0]}, {clash[1]}) would overlap")
+
+def _order_sql(order: str) -> str:
+    if order == "id":
+        return "id"
+    if order == "unsure":
+        # unfinished documents by their unsure score (migration 0008), then the rest, each in id order
+        return ("(status IN ('new', 'in_progress')) DESC, "
+                "coalesce((SELECT score FROM doc_unsure WHERE doc_unsure.doc_id = documents.id), -1) DESC, id")
+    raise ValueError(f"unknown document order {order!r}")
+
 
 def _span_row(r) -> dict:
     if isinstance(r, dict):

@@ -28,6 +28,7 @@ class ImportReport:
     model: str | None = None
     model_spans: int = 0
     seconds: float = 0.0
+    warning: str | None = None  # e.g. the current model's folder is missing: the default model was used
     interrupted: bool = False  # Ctrl+C or Cancel: what was read and annotated before it is stored, the rest is not
 
     @property
@@ -100,7 +101,11 @@ def import_paths(
     if nlp is None and model not in (None, "none"):
         from annotator.nlp.models import load_ner
 
-        nlp = load_ner(None if model == "default" else model)
+        if model == "default":
+            from annotator.session.models import preannotation_model
+
+            model, report.warning = preannotation_model(corpus)  # the corpus's current model, if it has one
+        nlp = load_ner(model)
     if nlp is not None:
         from annotator.nlp.models import model_id
         from annotator.nlp.preannotate import annotate
