@@ -48,13 +48,15 @@ class ReannotateReport:
     overlaps_dropped: int = 0
     skipped: int = 0  # new documents left alone: hand-edited, file spans or a stance
     scored: int = 0  # documents given an unsure score
+    processed: int = 0  # documents the model read (re-annotated, unchanged or only scored)
     batches: int = 0
     changes: list[Change] = field(default_factory=list)
     interrupted: bool = False
-    seconds: float = 0.0
+    seconds: float = 0.0  # from the first document (the model is loaded), wall clock
+    cpu_seconds: float = 0.0  # the same span in this process's CPU time
 
     def summary(self) -> str:
-        rate = self.documents / self.seconds if self.seconds else 0
+        rate = self.processed / self.seconds if self.seconds else 0
         return (
             f"re-annotated {self.documents} documents with {self.model} ({self.origin}): {self.spans_removed} old model "
             f"entities replaced by {self.spans_added} in {self.batches} batches; {self.skipped} new documents left alone "
@@ -89,7 +91,7 @@ def reannotate(
     report = ReannotateReport(model_id, pre.origin)
     if make_current:
         set_current(corpus, model_id)  # new imports pre-annotate with it from now on
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     total_new = corpus.db.execute("SELECT count(*) FROM documents WHERE status = 'new'").fetchone()[0]
     todo = count_untouched(corpus)
     report.skipped = total_new - todo
@@ -101,6 +103,7 @@ def reannotate(
         for (doc_id, status, text), spans in pre.annotate(_candidates(corpus, scored_statuses), batch_size=batch_size):
             pending.append((doc_id, status, _clean(text, spans, report)))
             done += 1
+            report.processed = done
             if len(pending) >= batch:
                 _flush(corpus, pending, report)
                 pending = []
@@ -112,7 +115,7 @@ def reannotate(
     except KeyboardInterrupt:
         report.interrupted = True
     _flush(corpus, pending, report)
-    report.seconds = time.perf_counter() - started
+    report.seconds, report.cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     return report
 
 
@@ -176,18 +179,25 @@ def _plan_batch(corpus: Corpus, pending: list, origin: str) -> tuple[Change, lis
     labels = {lb.name for lb in corpus.labels()}
     n_labels = len(labels)
     rewritten = 0
+    ids = [doc_id for doc_id, _, _ in pending]
+    marks = ",".join("?" for _ in ids)
+    rows_of: dict[int, list] = {doc_id: [] for doc_id in ids}
+    for row in corpus.db.execute(f"SELECT id, doc_id, start, end, label, origin FROM spans WHERE doc_id IN ({marks}) "
+                                 "ORDER BY doc_id, start", ids):
+        rows_of[row[1]].append(row)
+    # read again now, not when the page was read: a document edited in the window since is left alone
+    untouched = {r[0] for r in corpus.db.execute(f"SELECT d.id FROM documents d WHERE d.id IN ({marks}) AND {UNTOUCHED}", ids)}
+    cols = ("id", "doc_id", "start", "end", "label", "origin")
     for doc_id, status, spans in pending:
-        rows = corpus.db.execute("SELECT id, doc_id, start, end, label, origin FROM spans WHERE doc_id = ? ORDER BY start",
-                                 [doc_id]).fetchall()
+        rows = rows_of[doc_id]
         current = [(r[2], r[3], r[4]) for r in rows]
         only, unsure = disagreement(current, spans)
         scores.append((doc_id, only, unsure))
-        if status != NEW or not _still_untouched(corpus, doc_id):
+        if status != NEW or doc_id not in untouched:
             continue  # in progress (scored only), or edited since it was read
         if current == spans and all(r[5] == origin for r in rows):
             continue
         rewritten += 1
-        cols = ("id", "doc_id", "start", "end", "label", "origin")
         ops += [Op("spans", dict(zip(cols, r)), None) for r in rows]
         for start, end, label in spans:
             if label not in labels:
@@ -199,10 +209,6 @@ def _plan_batch(corpus: Corpus, pending: list, origin: str) -> tuple[Change, lis
                                           "origin": origin}))
             next_id += 1
     return Change(f"re-annotate {rewritten} documents with {origin}", None, tuple(ops)), scores, rewritten
-
-
-def _still_untouched(corpus: Corpus, doc_id: int) -> bool:
-    return corpus.db.execute(f"SELECT 1 FROM documents d WHERE d.id = ? AND {UNTOUCHED}", [doc_id]).fetchone() is not None
 
 
 def _store_unsure(corpus: Corpus, scores: list[tuple[int, int, float]], report: ReannotateReport) -> None:
