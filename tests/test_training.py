@@ -101,11 +101,9 @@ def test_reannotate_rewrites_only_untouched_documents(trained, tmp_path):
         batches = [h for h in corpus.history(limit=20) if h["action"].startswith("re-annotate")]
         assert len(batches) == 3  # 5 untouched documents, 2 per batch: one history row each
         # each batch is undoable: the last one's documents get their base-model spans back
-        from annotator.session.changes import Change, Op
-
-        ops = tuple(Op(o["table"], o["before"], o["after"]) for o in json.loads(batches[0]["ops"]))
-        corpus.apply(Change(batches[0]["action"], None, ops).inverse())
-        restored = {o.before["doc_id"] for o in ops if o.before and o.table == "spans"}
+        last = corpus.history_change(batches[0]["id"])
+        corpus.apply(last.inverse())
+        restored = {o.before["doc_id"] for o in last.ops if o.before and o.table == "spans"}
         assert restored and all(s.origin == BASE_ORIGIN for d in restored for s in corpus.spans(d))
         # every unfinished document got an unsure score; the list can sort by it
         order = unsure_order(corpus)

@@ -22,12 +22,13 @@ from annotator.core.model import ANNOTATOR_ORIGIN, IN_PROGRESS, NEW
 from annotator.core.scheme import colour_for_new_label
 from annotator.core.spans import trim
 from annotator.nlp.scoring import disagreement
-from annotator.session.changes import Change, ConflictError, Op
+from annotator.session.changes import Change, Op
 from annotator.session.corpus import Corpus
 from annotator.session.models import set_current, usable_model
 
 PAGE = 256
 BATCH = 256  # documents per transaction (and per history row)
+KIND = "reannotate"  # the history rows' kind: a bulk operation, undoable like an edit
 
 # a document is untouched: new, never edited, only model spans, no stance
 UNTOUCHED = f"""
@@ -50,7 +51,7 @@ class ReannotateReport:
     scored: int = 0  # documents given an unsure score
     processed: int = 0  # documents the model read (re-annotated, unchanged or only scored)
     batches: int = 0
-    changes: list[Change] = field(default_factory=list)
+    history_ids: list[int] = field(default_factory=list)  # one per batch: each undoable
     interrupted: bool = False
     seconds: float = 0.0  # from the first document (the model is loaded), wall clock
     cpu_seconds: float = 0.0  # the same span in this process's CPU time
@@ -152,30 +153,28 @@ def _clean(text: str, spans, report: ReannotateReport) -> list[tuple[int, int, s
 def _flush(corpus: Corpus, pending: list, report: ReannotateReport) -> None:
     if not pending:
         return
-    for attempt in (1, 2):
-        change, scores, rewritten = _plan_batch(corpus, pending, report.origin)
-        try:
-            if change.ops:
-                corpus.apply(change)
-            break
-        except ConflictError:
-            if attempt == 2:  # a document changed under us twice: leave this batch, it is still as it was
-                report.skipped += sum(1 for _, status, _ in pending if status == NEW)
-                return
-    if change.ops:
+    planned: dict = {}
+
+    def plan() -> Change | None:
+        # planned inside the write transaction: an edit in the window cannot slip in between
+        change, planned["scores"], planned["rewritten"] = _plan_batch(corpus, pending, report.origin)
+        return change if change.ops else None
+
+    history_id, change = corpus.commit_planned(plan, KIND)
+    if change is not None:
         report.batches += 1
-        report.changes.append(change)
-    report.documents += rewritten
-    report.spans_removed += sum(1 for op in change.touched("spans") if op.after is None)
-    report.spans_added += sum(1 for op in change.touched("spans") if op.before is None)
-    _store_unsure(corpus, scores, report)
+        report.history_ids.append(history_id)
+        report.documents += planned["rewritten"]
+        report.spans_removed += sum(1 for op in change.touched("spans") if op.after is None)
+        report.spans_added += sum(1 for op in change.touched("spans") if op.before is None)
+    _store_unsure(corpus, planned["scores"], report)
 
 
 def _plan_batch(corpus: Corpus, pending: list, origin: str) -> tuple[Change, list[tuple[int, int, float]], int]:
     """The ops for one batch (planned from the rows as they are now), and the unsure scores."""
     ops: list[Op] = []
     scores: list[tuple[int, int, float]] = []
-    next_id = corpus._next_id("spans")
+    next_id = corpus.next_id("spans")
     labels = {lb.name for lb in corpus.labels()}
     n_labels = len(labels)
     rewritten = 0
@@ -185,7 +184,7 @@ def _plan_batch(corpus: Corpus, pending: list, origin: str) -> tuple[Change, lis
     for row in corpus.db.execute(f"SELECT id, doc_id, start, end, label, origin FROM spans WHERE doc_id IN ({marks}) "
                                  "ORDER BY doc_id, start", ids):
         rows_of[row[1]].append(row)
-    # read again now, not when the page was read: a document edited in the window since is left alone
+    # read now, in the write transaction, not when the page was read: a document edited since is left alone
     untouched = {r[0] for r in corpus.db.execute(f"SELECT d.id FROM documents d WHERE d.id IN ({marks}) AND {UNTOUCHED}", ids)}
     cols = ("id", "doc_id", "start", "end", "label", "origin")
     for doc_id, status, spans in pending:
