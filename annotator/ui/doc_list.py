@@ -65,6 +65,7 @@ class DocumentListModel(QAbstractTableModel):
         self.corpus = corpus
         self.status: str | None = None
         self.search: str | None = None
+        self.order = "id"  # or "unsure": the articles the models disagree on most first (Model menu)
         self._count = 0
         self._pages: OrderedDict[int, list[DocRow]] = OrderedDict()
         self.refresh()
@@ -75,6 +76,10 @@ class DocumentListModel(QAbstractTableModel):
 
     def set_filter(self, status: str | None, search: str | None) -> None:
         self.status, self.search = status, (search or None)
+        self.refresh()
+
+    def set_order(self, order: str) -> None:
+        self.order = order
         self.refresh()
 
     def refresh(self) -> None:
@@ -100,7 +105,7 @@ class DocumentListModel(QAbstractTableModel):
         page_no = row // self.PAGE
         page = self._pages.get(page_no)
         if page is None:
-            page = self.corpus.document_rows(page_no * self.PAGE, self.PAGE, self.status, self.search)
+            page = self.corpus.document_rows(page_no * self.PAGE, self.PAGE, self.status, self.search, self.order)
             self._pages[page_no] = page
             while len(self._pages) > self.MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -132,7 +137,7 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def row_of(self, doc_id: int) -> int | None:
-        return self.corpus.document_index(doc_id, self.status, self.search)
+        return self.corpus.document_index(doc_id, self.status, self.search, self.order)
 
     def update_document(self, doc_id: int) -> None:
         """Re-read one document's row after an edit; a status change under a filter re-counts."""

@@ -45,6 +45,7 @@ from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
 from annotator.ui.edits import EditRunner, Reporter
 from annotator.ui.entity_list import EntityList
 from annotator.ui.legend import Legend
+from annotator.ui.model_window import ModelController
 from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, stance_form_rows
 from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
+        self.models = ModelController(self)  # the Model menu: train, the registry, re-annotate, unsure first
         self.settings.restore()
         self.reload_labels()
         self._update_title()
@@ -453,6 +455,7 @@ class MainWindow(QMainWindow):
             if getattr(dialog, "running", False):  # an export: cancel it and wait, its folder is removed;
                 dialog.done(0)  # a running QThread destroyed with the window would abort the process
         self.files.stop_imports()
+        self.models.stop()
         self.session.close()
         super().closeEvent(event)
 
