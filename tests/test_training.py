@@ -90,13 +90,18 @@ def test_reannotate_rewrites_only_untouched_documents(trained, tmp_path):
         keep = [edited, undone, *filed] + [r[0] for r in corpus.db.execute("SELECT id FROM documents WHERE status = 'accepted'")]
         before = _rows(corpus, keep)
         untouched = new[2:]
+        base_spans = {d: {(s.start, s.end, s.label) for s in corpus.spans(d)} for d in untouched}
+        pre = get_preannotator(str(models_dir(corpus) / "m1"))
+        expected = {d: set(spans) for d, spans in pre.annotate((corpus.text(d), d) for d in untouched)}
     proc = cli("reannotate", "--model", "m1", "--db", db, "--batch", "2")
     assert proc.returncode == 0, proc.stderr
     assert "re-annotated" in proc.stdout and "2 new documents left alone" in proc.stdout
     with Corpus(db) as corpus:
         assert _rows(corpus, keep) == before  # byte-identical rows
-        origins = {s.origin for d in untouched for s in corpus.spans(d)}
-        assert origins <= {"en_annotator_m1-1.0.0"}
+        for d in untouched:  # the new model's spans; written by it wherever they differ from the old model's
+            assert {(s.start, s.end, s.label) for s in corpus.spans(d)} == expected[d]
+            if expected[d] != base_spans[d]:
+                assert {s.origin for s in corpus.spans(d)} <= {"en_annotator_m1-1.0.0"}
         assert all(corpus.document(d).status == "new" for d in untouched)
         batches = [h for h in corpus.history(limit=20) if h["action"].startswith("re-annotate")]
         assert len(batches) == 3  # 5 untouched documents, 2 per batch: one history row each

@@ -126,12 +126,14 @@ def preannotation_model(corpus: Corpus) -> tuple[str | None, str | None]:
     return str(path), None
 
 
-def base_model(corpus: Corpus) -> str:
-    """What a fine-tune starts from by default: the corpus's pre-annotation model."""
+def base_model(corpus: Corpus) -> tuple[str, str]:
+    """What a fine-tune starts from by default, the corpus's pre-annotation model: (name or path, how to call it)."""
     from annotator.nlp.models import default_model
 
     path, _warning = preannotation_model(corpus)
-    return path or default_model()
+    if path is None:
+        return default_model(), default_model()
+    return path, corpus.meta("current_model")
 
 
 def registered_origins(corpus: Corpus) -> dict[str, dict]:
@@ -143,17 +145,20 @@ def registered_origins(corpus: Corpus) -> dict[str, dict]:
     return out
 
 
+IN_MODELS = "@models/"  # a stored path inside the corpus's own models folder: it moves (and is renamed) with the database
+
+
 def _stored_path(corpus: Corpus, path: Path) -> str:
-    # inside the corpus's models folder the path is kept relative, so the pair can move together
     try:
-        return str(Path(path).absolute().relative_to(corpus.path.absolute().parent))
+        return IN_MODELS + Path(path).absolute().relative_to(models_dir(corpus).absolute()).as_posix()
     except ValueError:
         return str(Path(path).absolute())
 
 
 def _resolve(corpus: Corpus, stored: str) -> Path:
-    p = Path(stored)
-    return p if p.is_absolute() else corpus.path.absolute().parent / p
+    if stored.startswith(IN_MODELS):
+        return models_dir(corpus).absolute() / stored.removeprefix(IN_MODELS)
+    return Path(stored)
 
 
 def _info(corpus: Corpus, row, current: str | None) -> ModelInfo:

@@ -44,6 +44,7 @@ class ReannotateReport:
     model: str
     origin: str = ""
     documents: int = 0  # re-annotated
+    unchanged: int = 0  # untouched, but the new model finds exactly what is there
     spans_removed: int = 0
     spans_added: int = 0
     overlaps_dropped: int = 0
@@ -60,7 +61,8 @@ class ReannotateReport:
         rate = self.processed / self.seconds if self.seconds else 0
         return (
             f"re-annotated {self.documents} documents with {self.model} ({self.origin}): {self.spans_removed} old model "
-            f"entities replaced by {self.spans_added} in {self.batches} batches; {self.skipped} new documents left alone "
+            f"entities replaced by {self.spans_added} in {self.batches} batches; {self.unchanged} untouched documents already "
+            f"had what it finds; {self.skipped} new documents left alone "
             f"(hand-edited, spans from a file, or with a stance); {self.scored} unfinished documents scored for 'unsure'; "
             f"{self.seconds:.1f} s ({rate:.0f} docs/s)"
         )
@@ -157,27 +159,28 @@ def _flush(corpus: Corpus, pending: list, report: ReannotateReport) -> None:
 
     def plan() -> Change | None:
         # planned inside the write transaction: an edit in the window cannot slip in between
-        change, planned["scores"], planned["rewritten"] = _plan_batch(corpus, pending, report.origin)
+        change, planned["scores"], planned["counts"] = _plan_batch(corpus, pending, report.origin)
         return change if change.ops else None
 
     history_id, change = corpus.commit_planned(plan, KIND)
+    report.unchanged += planned["counts"][1]
     if change is not None:
         report.batches += 1
         report.history_ids.append(history_id)
-        report.documents += planned["rewritten"]
+        report.documents += planned["counts"][0]
         report.spans_removed += sum(1 for op in change.touched("spans") if op.after is None)
         report.spans_added += sum(1 for op in change.touched("spans") if op.before is None)
     _store_unsure(corpus, planned["scores"], report)
 
 
-def _plan_batch(corpus: Corpus, pending: list, origin: str) -> tuple[Change, list[tuple[int, int, float]], int]:
+def _plan_batch(corpus: Corpus, pending: list, origin: str) -> tuple[Change, list[tuple[int, int, float]], tuple[int, int]]:
     """The ops for one batch (planned from the rows as they are now), and the unsure scores."""
     ops: list[Op] = []
     scores: list[tuple[int, int, float]] = []
     next_id = corpus.next_id("spans")
     labels = {lb.name for lb in corpus.labels()}
     n_labels = len(labels)
-    rewritten = 0
+    rewritten = unchanged = 0
     ids = [doc_id for doc_id, _, _ in pending]
     marks = ",".join("?" for _ in ids)
     rows_of: dict[int, list] = {doc_id: [] for doc_id in ids}
@@ -194,7 +197,8 @@ def _plan_batch(corpus: Corpus, pending: list, origin: str) -> tuple[Change, lis
         scores.append((doc_id, only, unsure))
         if status != NEW or doc_id not in untouched:
             continue  # in progress (scored only), or edited since it was read
-        if current == spans and all(r[5] == origin for r in rows):
+        if current == spans:  # the new model agrees: nothing to rewrite (not even the origin: no noise in the history)
+            unchanged += 1
             continue
         rewritten += 1
         ops += [Op("spans", dict(zip(cols, r)), None) for r in rows]
@@ -207,7 +211,7 @@ def _plan_batch(corpus: Corpus, pending: list, origin: str) -> tuple[Change, lis
             ops.append(Op("spans", None, {"id": next_id, "doc_id": doc_id, "start": start, "end": end, "label": label,
                                           "origin": origin}))
             next_id += 1
-    return Change(f"re-annotate {rewritten} documents with {origin}", None, tuple(ops)), scores, rewritten
+    return Change(f"re-annotate {rewritten} documents with {origin}", None, tuple(ops)), scores, (rewritten, unchanged)
 
 
 def _store_unsure(corpus: Corpus, scores: list[tuple[int, int, float]], report: ReannotateReport) -> None:

@@ -112,7 +112,12 @@ def train_model(
 ) -> TrainResult:
     options = options or TrainOptions()
     plan_check(corpus, options)
-    base = None if options.base in (None, "none") else (base_model(corpus) if options.base == "default" else options.base)
+    if options.base in (None, "none"):
+        base = base_name = None
+    elif options.base == "default":
+        base, base_name = base_model(corpus)
+    else:
+        base = base_name = options.base
     model_id = next_id(corpus)
     parent = models_dir(corpus)
     parent.mkdir(exist_ok=True)
@@ -147,8 +152,8 @@ def train_model(
         shutil.copy(Path(export.folder) / "manifest.json", dest / "export-manifest.json")
         base_scores = next((e.data["scores"] for e in events if e.event == "base"), {})
         info = ModelInfo(
-            id=model_id, origin=last["scores"].get("origin", ""), base=base or "", created=_now(), path=dest,
-            documents=export.splits["train"].documents, documents_hash=doc_hash, dev_documents=export.splits["dev"].documents,
+            id=model_id, origin=last["scores"].get("origin", ""), base=base_name or "", created=_now(), path=dest,
+            documents=last["train_documents"], documents_hash=doc_hash, dev_documents=export.splits["dev"].documents,
             steps=options.max_steps, seed=options.seed, seconds=seconds, cancelled=last["cancelled"],
             scores=last["scores"], base_scores=base_scores, other_scores=last["other_scores"],
             curve=[_curve_point(r) for r in runs] if len(fractions) > 1 else [],

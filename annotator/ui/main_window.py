@@ -292,10 +292,15 @@ class MainWindow(QMainWindow):
         return self.side.addTab(widget, title)
 
     def menu(self, title: str) -> QMenu:
-        """The menu bar's menu of that title ("&Model" and "Model" are one), made at the end if missing."""
+        """The menu bar's menu of that title ("&Model" and "Model" are one), made before Help if missing."""
         key = title.replace("&", "")
         if key not in self._menus:
-            self._menus[key] = self.menuBar().addMenu(title)
+            help_menu = self._menus.get("Help")
+            if help_menu is None:
+                self._menus[key] = self.menuBar().addMenu(title)
+            else:  # Help stays last, where people look for it
+                self._menus[key] = QMenu(title, self)
+                self.menuBar().insertMenu(help_menu.menuAction(), self._menus[key])
         return self._menus[key]
 
     def add_action(self, text: str, slot: Callable, keys=(), *, menu: str | None = None, section: str | None = None,

@@ -122,7 +122,9 @@ class TrainDialog(QDialog):
         self.setWindowTitle("Train a model on the accepted articles")
         self.base = QComboBox()
         self.base.setObjectName("train_base")
-        self.base.addItem("The corpus's model (fine-tune it)", "default")
+        from annotator.session.models import base_model
+
+        self.base.addItem(f"The corpus's model, {base_model(window.corpus)[1]} (fine-tune it)", "default")
         self.base.addItem("From scratch (no base model)", "none")
         self.steps = QSpinBox()
         self.steps.setObjectName("train_steps")
@@ -221,7 +223,8 @@ class TrainDialog(QDialog):
         if event.event == "run":
             self.bar.setRange(0, d["steps"])
             self.bar.setValue(0)
-            self.bar.setFormat(f"{d['run']} of the train split ({d['train_documents']} articles): step %v / %m")
+            part = "" if d["fraction"] >= 1 else f" ({d['run']} of the train split)"
+            self.bar.setFormat(f"step %v / %m · {d['train_documents']} train articles{part}")
         elif event.event == "step":
             self.bar.setValue(min(d["step"], self.bar.maximum()))
         elif event.event == "eval":
@@ -437,8 +440,8 @@ class ModelController(QObject):
         if self.models_dialog is not None:
             self.models_dialog.reload()
         prefix = "Re-annotation cancelled: kept so far — " if report.interrupted else ""
-        w.notify(f"{prefix}{report.documents} untouched article(s) re-annotated with {report.model}; "
-                 f"{report.skipped} hand-edited left alone. Ctrl+Z undoes the last batch.")
+        w.notify(f"{prefix}{report.documents} untouched article(s) re-annotated with {report.model} "
+                 f"({report.unchanged} already matched); {report.skipped} hand-edited left alone. Ctrl+Z undoes the last batch.")
         self.reannotated.emit(report)
 
     def _failed(self, message: str) -> None:

@@ -60,6 +60,7 @@ def test_train_then_reannotate_the_untouched_articles_and_undo(qtbot, open_windo
     first = window.corpus.spans(hand)[0]
     assert window.run_edit(lambda: window.corpus.plan_delete_span(first.id)).ok
     before = rows(window.corpus, hand)
+    base_spans = {d: window.corpus.spans(d) for d in new_ids[1:]}
 
     models = window.models.show_models()
     qtbot.waitUntil(models.isVisible)
@@ -68,10 +69,11 @@ def test_train_then_reannotate_the_untouched_articles_and_undo(qtbot, open_windo
     with qtbot.waitSignal(window.models.reannotated, timeout=120_000) as done:
         qtbot.mouseClick(models.use_button, Qt.LeftButton)
     report = done.args[0]
-    assert report is not None and report.documents + report.skipped >= 5 and report.batches >= 1
+    assert report is not None and report.documents + report.unchanged == 5 and report.batches == 1
     assert rows(window.corpus, hand) == before  # byte-identical
-    origins = {s.origin for d in new_ids[1:] for s in window.corpus.spans(d)}
-    assert origins <= {"en_annotator_m1-1.0.0"}
+    for d in new_ids[1:]:  # rewritten by m1, or left as they were where m1 finds the same
+        spans = window.corpus.spans(d)
+        assert spans == base_spans[d] or {s.origin for s in spans} <= {"en_annotator_m1-1.0.0"}
     assert "re-annotated with m1" in window.statusBar().currentMessage()
     assert models.table.item(0, 0).text() == "m1 (current)"
 
