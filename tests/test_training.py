@@ -243,3 +243,54 @@ def test_learning_curve_from_the_cli(tmp_path):
         [model] = list_models(corpus)
     assert [p["fraction"] for p in model.curve] == [0.25, 0.5, 0.75, 1.0]
     assert model.base == "" and model.base_scores == {}
+
+
+def test_stance_components_train_too_and_are_reported_apart(tmp_path):
+    from test_export_stances import build  # a corpus with evidence and article-level stances
+
+    corpus = build(tmp_path / "s.db", 24, seed=12)
+    try:
+        result = train_model(corpus, STEPS)
+    finally:
+        corpus.close()
+    model = result.model
+    assert {"spans_stance_f", "cats_score"} <= set(model.other_scores)
+    assert "stances (spaCy's scorer on dev)" in side_by_side(model)
+    nlp = spacy.load(model.path)
+    assert {"ner", "spancat", "textcat_multilabel", "tok2vec"} <= set(nlp.pipe_names)  # the NER from the base, the rest new
+
+
+def test_an_entity_ruler_base_is_scored_through_its_preannotator_and_kept(tmp_path):
+    ruler_path = tmp_path / "ruler"
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": name} for name in ("NATO", "Kremlin", "Reuters")])
+    nlp.to_disk(ruler_path)
+    with Corpus(tmp_path / "r.db") as corpus:
+        store_records(corpus, records(16, seed=13))
+        result = train_model(corpus, TrainOptions(base=str(ruler_path), max_steps=4, eval_frequency=2))
+    model = result.model
+    assert model.base_scores["labels"]["ORG"]["tp"] > 0  # the ruler's ORGs, scored like a model's
+    assert any("no trainable NER" in w for w in result.warnings)
+    assert spacy.load(model.path).pipe_names == ["tok2vec", "entity_ruler", "ner"]  # a new NER beside the rules
+
+
+def test_ctrl_c_in_the_cli_keeps_the_best_model_so_far(tmp_path):
+    import signal
+    import time
+
+    db = tmp_path / "c.db"
+    with Corpus(db) as corpus:
+        store_records(corpus, records(12, seed=14))
+    proc = subprocess.Popen([sys.executable, "-m", "annotator", "train", "--db", str(db), "--max-steps", "5000",
+                             "--eval-frequency", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not list(models_dir_of(db).glob(".train-*/out/run-100/model-best/meta.json")):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)  # what Ctrl+C in a terminal sends
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130, err
+    assert "registered model m1" in out and "best model saved before the stop" in err and "Traceback" not in err
+    listed = json.loads(cli("models", "--db", db, "--json").stdout)["models"]
+    assert listed[0]["cancelled"] and listed[0]["present"]
+    assert not list(models_dir_of(db).glob(".train-*"))  # the staging folder is gone

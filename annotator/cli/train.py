@@ -57,9 +57,12 @@ def train_command(
             typer.echo(f"{event.run}: dev F {event.scores['overall']['f'] * 100:.1f} in {event.seconds:.0f} s", err=True)
 
     try:
+        # Ctrl+C while the trainer runs stops it at the next step; the best model so far is kept
         result = train_model(corpus, options, progress=progress)
     except AnnotatorError as exc:
         fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:  # before the trainer started (during the export): nothing was written
+        fail("interrupted before training started: nothing was registered", 130)
     finally:
         if bar:
             bar.close()
@@ -69,6 +72,9 @@ def train_command(
     typer.echo(result.report())
     typer.echo(f"registered model {result.model.id} at {result.model.path}; "
                f"use it on the untouched documents with: annotator reannotate --model {result.model.id} --db {db}")
+    if result.model.cancelled:
+        typer.echo("interrupted: the best model saved before the stop is registered", err=True)
+        raise typer.Exit(130)
 
 
 def _pct(value) -> str:

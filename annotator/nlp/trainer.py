@@ -12,6 +12,7 @@ Events, one JSON object a line, each with "event":
   eval   {run, step, epoch, loss, p, r, f, score}        each evaluation on dev (spaCy's scorer)
   model  {run, path, cancelled, scores, other_scores, seconds}   a run's kept model, scored on dev
   base   {scores}                                         the base model scored on the same dev docs
+  note   {message}                                        something the user should know (e.g. the base has no NER)
   error  {kind: memory|disk|config|model|other, message}
   done   {}
 Job keys: export, out, base (name/path or null), max_steps, seed, eval_frequency, fractions,
@@ -84,7 +85,7 @@ def _register() -> None:
 
 
 # ---- the config ---------------------------------------------------------
-def build_config(export: Path, job: dict, base_nlp=None):
+def build_config(export: Path, job: dict, base_nlp=None, notes: list | None = None):
     """The export's config.cfg with the job's steps/seed, our logger, and the base's NER sourced."""
     from spacy import util
 
@@ -100,16 +101,30 @@ def build_config(export: Path, job: dict, base_nlp=None):
     T["logger"] = {"@loggers": LOGGER}
     T["before_update"] = {"@callbacks": CALLBACK}
     if base_nlp is not None:
-        source_from_base(config, base_nlp, job["base"])
+        found = source_from_base(config, base_nlp, job["base"])
+        if notes is not None:
+            notes.extend(found)
     return config
 
 
-def source_from_base(config, base_nlp, base: str) -> None:
-    """Fine-tune: the base's NER (and the tok2vec it listens to, if any) replace the fresh ones."""
+def source_from_base(config, base_nlp, base: str) -> list[str]:
+    """Fine-tune: the base's NER (and the tok2vec it listens to, if any) replace the fresh ones; its
+    EntityRulers come along unchanged (frozen, before the NER). Returns notes for the user."""
+    comps, T = config["components"], config["training"]
+    pipeline = config["nlp"]["pipeline"]
+    notes = []
+    rulers = [n for n in base_nlp.pipe_names if base_nlp.get_pipe_meta(n).factory == "entity_ruler"]
+    for name in rulers:
+        comps[name] = {"source": base, "component": name}
+        pipeline.insert(pipeline.index("ner"), name)
+        T["frozen_components"] = [*T.get("frozen_components", []), name]
+    if rulers:
+        notes.append(f"the base's {', '.join(rulers)} kept as it is (its patterns are not trained), before the NER")
     ner = next((n for n in base_nlp.pipe_names if base_nlp.get_pipe_meta(n).factory in ("ner", "beam_ner")), None)
     if ner is None:
-        return
-    comps = config["components"]
+        notes.append(f"the base {base} has no trainable NER: a new one was trained from scratch "
+                     "(the base is still scored through its pre-annotator)")
+        return notes
     comps["ner"] = {"source": base, "component": ner}
     embed = base_nlp.get_pipe_config(ner).get("model", {}).get("tok2vec", {})
     if "Listener" in str(embed.get("@architectures", "")):
@@ -118,10 +133,10 @@ def source_from_base(config, base_nlp, base: str) -> None:
         comps["tok2vec"] = {"source": base, "component": name}
     elif not _listeners(config, "tok2vec"):
         # the base NER embeds its own tok2vec; the export's one would be trained for nothing
-        config["nlp"]["pipeline"] = [p for p in config["nlp"]["pipeline"] if p != "tok2vec"]
+        config["nlp"]["pipeline"] = [p for p in pipeline if p != "tok2vec"]
         comps.pop("tok2vec", None)
-        T = config["training"]
         T["annotating_components"] = [c for c in T.get("annotating_components", []) if c != "tok2vec"]
+    return notes
 
 
 def _listeners(config, upstream: str) -> list[str]:
@@ -217,7 +232,11 @@ def run_job(job: dict) -> None:
         _run = f"{round(fraction * 100)}%"
         folder = out / f"run-{round(fraction * 100)}"
         folder.mkdir(parents=True, exist_ok=True)
-        config = build_config(export, job, base_nlp)
+        notes: list[str] = []
+        config = build_config(export, job, base_nlp, notes)
+        if i == 0:
+            for note in notes:
+                emit("note", message=note)
         vocab = spacy.blank(config["nlp"]["lang"]).vocab
         train_path, n = subset(config, fraction, job["seed"], folder, vocab)
         config["paths"]["train"] = str(train_path)

@@ -159,6 +159,7 @@ def train_model(
             curve=[_curve_point(r) for r in runs] if len(fractions) > 1 else [],
         )
         register(corpus, info)
+        warnings += [e.data["message"] for e in events if e.event == "note"]
         return TrainResult(info, warnings, info.curve, [e.data for e in events if e.event == "eval"])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
