@@ -96,6 +96,8 @@ class DocumentListModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         if role == DISPLAY and orientation == Qt.Horizontal:
+            if section == 0 and self.order == "unsure":
+                return "Title · unsure first"  # the Model menu's order is on: say so where the list is
             return self.HEADERS[section]
         return None
 

@@ -93,6 +93,7 @@ def test_train_then_reannotate_the_untouched_articles_and_undo(qtbot, open_windo
 
     assert listed[: len(unsure_order(window.corpus))] == [d for d, _, _ in unsure_order(window.corpus)]
     assert window.docs.model.row(0).status in ("new", "in_progress")
+    assert window.docs.model.headerData(0, Qt.Horizontal) == "Title · unsure first"
 
 
 def test_cancel_keeps_the_best_model_so_far(qtbot, open_window, db):
