@@ -118,6 +118,7 @@ class TrainDialog(QDialog):
         self.window_ = window
         self.worker: TrainWorker | None = None
         self.result = None
+        self._busy = False
         self.setObjectName("train_dialog")
         self.setWindowTitle("Train a model on the accepted articles")
         self.base = QComboBox()
@@ -184,7 +185,8 @@ class TrainDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self.worker is not None and self.worker.isRunning()
+        # until the worker's finished signal is handled here, after its result: the dialog shows the outcome first
+        return self._busy
 
     def start(self, curve: bool = False) -> TrainWorker | None:
         from annotator.session.training import TrainOptions
@@ -203,6 +205,7 @@ class TrainDialog(QDialog):
         self.worker.succeeded.connect(self._on_done)
         self.worker.failed.connect(self._on_failed)
         self.worker.finished.connect(self._on_finished)
+        self._busy = True
         self._set_running(True)
         self.worker.start()
         return self.worker
@@ -252,10 +255,11 @@ class TrainDialog(QDialog):
         self.report.setPlainText(message)
 
     def _on_finished(self) -> None:
+        self._busy = False
         self._set_running(False)
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        if self.running:  # stop the trainer and wait: a half-finished model must not outlive the dialog's owner
+        if self.worker is not None and self.worker.isRunning():  # stop the trainer and wait for it
             self.worker.cancel()
             self.worker.wait(120_000)
         super().closeEvent(event)
@@ -455,9 +459,10 @@ class ModelController(QObject):
 
     def stop(self) -> None:
         """Closing the window: stop the workers and wait (what they finished is kept)."""
-        if self.train_dialog is not None and self.train_dialog.running:
-            self.train_dialog.worker.cancel()
-            self.train_dialog.worker.wait(120_000)
+        worker = self.train_dialog.worker if self.train_dialog is not None else None
+        if worker is not None and worker.isRunning():
+            worker.cancel()
+            worker.wait(120_000)
         if self.worker is not None and self.worker.isRunning():
             self.worker.cancel()
             self.worker.wait(60_000)
