@@ -1,8 +1,8 @@
 """Re-annotate what is left: a registered model's spans replace the old model's on untouched documents.
 
 A document is untouched when it is new, no edit was ever recorded for it in the history, and
-every span on it came from a model (none from the annotator, none from an imported file), with
-no stance. Only those are rewritten; anything else (in progress, accepted, skipped, hand-edited,
+every span on it came from a model (none from the annotator or an adjudication, none from an
+imported file), with no stance. Only those are rewritten; anything else (in progress, accepted, skipped, hand-edited,
 with file spans) is never written to. Each batch is one Change through Corpus.apply: one
 transaction, one history row, undoable as a whole.
 
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from annotator.core.errors import BadInput
-from annotator.core.model import ANNOTATOR_ORIGIN, IN_PROGRESS, NEW
+from annotator.core.model import ADJUDICATED_ORIGIN, ANNOTATOR_ORIGIN, IN_PROGRESS, NEW
 from annotator.core.scheme import colour_for_new_label
 from annotator.core.spans import trim
 from annotator.nlp.scoring import disagreement
@@ -34,7 +34,8 @@ KIND = "reannotate"  # the history rows' kind: a bulk operation, undoable like a
 UNTOUCHED = f"""
     d.status = '{NEW}'
     AND NOT EXISTS (SELECT 1 FROM history h WHERE h.doc_id = d.id)
-    AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.doc_id = d.id AND (s.origin = '{ANNOTATOR_ORIGIN}' OR s.origin LIKE 'file:%'))
+    AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.doc_id = d.id
+                    AND (s.origin IN ('{ANNOTATOR_ORIGIN}', '{ADJUDICATED_ORIGIN}') OR s.origin LIKE 'file:%'))
     AND NOT EXISTS (SELECT 1 FROM stances t WHERE t.doc_id = d.id)
 """
 
