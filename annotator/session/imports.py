@@ -29,6 +29,7 @@ class ImportReport:
     model: str | None = None
     model_spans: int = 0
     seconds: float = 0.0
+    warning: str | None = None  # e.g. the current model's folder is missing: the default model was used
     interrupted: bool = False  # Ctrl+C or Cancel: what was read and annotated before it is stored, the rest is not
 
     @property
@@ -106,7 +107,11 @@ def import_paths(
     if preannotator is None and model not in (None, "none"):
         from annotator.nlp.preannotators import get_preannotator
 
-        preannotator = get_preannotator(None if model == "default" else model)
+        if model == "default":
+            from annotator.session.models import preannotation_model
+
+            model, report.warning = preannotation_model(corpus)  # the corpus's current model, if it has one
+        preannotator = get_preannotator(model)
     if preannotator is not None:
         report.model = preannotator.origin
         remember_model(corpus, report.model)
