@@ -294,3 +294,14 @@ def test_ctrl_c_in_the_cli_keeps_the_best_model_so_far(tmp_path):
     listed = json.loads(cli("models", "--db", db, "--json").stdout)["models"]
     assert listed[0]["cancelled"] and listed[0]["present"]
     assert not list(models_dir_of(db).glob(".train-*"))  # the staging folder is gone
+
+
+def test_cancel_before_the_trainer_is_ready_is_a_cancel_not_a_failure(tmp_path):
+    """Cancel pressed while the export is staged (or the trainer still loads) says cancelled, leaves nothing."""
+    from annotator.core.errors import Cancelled
+
+    with Corpus(tmp_path / "c.db") as corpus:
+        store_records(corpus, records(12, seed=3))
+        with pytest.raises(Cancelled, match="cancelled"):
+            train_model(corpus, TrainOptions(max_steps=20), cancelled=lambda: True)
+        assert list_models(corpus) == [] and not list(models_dir(corpus).iterdir())

@@ -136,6 +136,8 @@ def train_model(
             "memory_limit_mb": options.memory_limit_mb,
         }
         (staging / "job.json").write_text(json.dumps(job, indent=2))
+        if cancelled and cancelled():  # Cancel while the export was staged: no trainer to start
+            raise Cancelled("training was cancelled before it started; nothing was registered")
         started = time.perf_counter()
         events = _run_child(staging, progress, cancelled)
         seconds = time.perf_counter() - started
@@ -264,6 +266,9 @@ def _check_outcome(code: int, events: list[TrainEvent], log: Path, stopping: boo
             raise TrainError("training stopped: the trainer ran out of memory. The corpus is untouched; close other "
                              "programs, or train with fewer documents per batch.")
         raise TrainError(f"training failed: {error['message']}. The corpus is untouched.{tail}")
+    if stopping and code == -signal.SIGTERM:
+        # Cancel reached the trainer before it could install its handler (while Python or spaCy loaded)
+        raise Cancelled("training was cancelled before a model was saved; nothing was registered")
     if code is not None and code < 0:
         name = signal.Signals(-code).name
         why = " (out of memory: the system stopped it?)" if -code == signal.SIGKILL else ""
