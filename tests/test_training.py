@@ -179,6 +179,7 @@ def test_cancel_keeps_a_usable_model(tmp_path):
     model = result.model
     assert model.cancelled and model.present
     assert max(e.step for e in seen if e.event == "step") < 400
+    assert model.steps == max(e.step for e in seen if e.event == "step") + 1  # what ran, not the 400 asked for
     assert model.scores["documents"] == model.dev_documents
     nlp = spacy.load(model.path)
     assert "ner" in nlp.pipe_names and nlp("Vladimir Putin spoke in Moscow.") is not None

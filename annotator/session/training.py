@@ -156,7 +156,7 @@ def train_model(
         info = ModelInfo(
             id=model_id, origin=last["scores"].get("origin", ""), base=base_name or "", created=_now(), path=dest,
             documents=last["train_documents"], documents_hash=doc_hash, dev_documents=export.splits["dev"].documents,
-            steps=options.max_steps, seed=options.seed, seconds=seconds, cancelled=last["cancelled"],
+            steps=_steps_done(events, last, options.max_steps), seed=options.seed, seconds=seconds, cancelled=last["cancelled"],
             scores=last["scores"], base_scores=base_scores, other_scores=last["other_scores"],
             curve=[_curve_point(r) for r in runs] if len(fractions) > 1 else [],
         )
@@ -177,6 +177,14 @@ def _export(corpus: Corpus, options: TrainOptions, folder: Path):
     for (sha,) in corpus.db.execute("SELECT sha256 FROM documents WHERE status = 'accepted' ORDER BY sha256"):
         digest.update(sha.encode())
     return result, digest.hexdigest()[:16]
+
+
+def _steps_done(events: list[TrainEvent], run: dict, max_steps: int) -> int:
+    """The updates the kept run made: all of them, or up to the step Cancel stopped it at."""
+    if not run["cancelled"]:
+        return max_steps
+    done = [e.data["step"] for e in events if e.event == "step" and e.data.get("run") == run["run"]]
+    return max(done) + 1 if done else 0  # before_update announced step k, then update k ran
 
 
 def _curve_point(run: dict) -> dict:
