@@ -306,3 +306,18 @@ def test_cancel_before_the_trainer_is_ready_is_a_cancel_not_a_failure(tmp_path):
         with pytest.raises(Cancelled, match="cancelled"):
             train_model(corpus, TrainOptions(max_steps=20), cancelled=lambda: True)
         assert list_models(corpus) == [] and not list(models_dir(corpus).iterdir())
+
+
+def test_the_report_keeps_its_columns_with_a_long_label(tmp_path):
+    from annotator.session.models import ModelInfo
+
+    long = "Marque de mode (haute couture)/é"
+    s = {"p": 0.5, "r": 0.25, "f": 1 / 3}
+    info = ModelInfo(id="m1", origin="x", base="b", created="", path=tmp_path, documents=1, documents_hash="",
+                     scores={"overall": s, "labels": {long: s, "GPE": s}}, base_scores={"overall": s, "labels": {long: s}})
+    lines = side_by_side(info).splitlines()
+    head = lines[1]
+    for line in lines[3:]:
+        if line and not line.startswith("-"):
+            assert len(line) == len(head), line  # every row lines up under the header
+    assert any(line.startswith(long) for line in lines)

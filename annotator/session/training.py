@@ -297,7 +297,8 @@ def side_by_side(model: ModelInfo) -> str:
     """Base vs fine-tuned on the same dev documents, per label and overall, with the difference in F."""
     base, new = model.base_scores or {}, model.scores or {}
     labels = sorted(set(new.get("labels", {})) | set(base.get("labels", {})))
-    head = f"{'label':<20} {'base P':>7} {'base R':>7} {'base F':>7}   {'new P':>7} {'new R':>7} {'new F':>7}   {'ΔF':>6}"
+    width = max([20, *(len(lb) + 1 for lb in labels)])  # a long label must not push its row out of the columns
+    head = f"{'label':<{width}} {'base P':>7} {'base R':>7} {'base F':>7}   {'new P':>7} {'new R':>7} {'new F':>7}   {'ΔF':>6}"
     lines = [f"model {model.id} vs base {model.base or '(none: trained from scratch)'} on {model.dev_documents} dev documents",
              head, "-" * len(head)]
 
@@ -306,7 +307,7 @@ def side_by_side(model: ModelInfo) -> str:
             return (f"{s['p'] * 100:7.1f} {s['r'] * 100:7.1f} {s['f'] * 100:7.1f}" if s else f"{'-':>7} {'-':>7} {'-':>7}")
 
         diff = (n or {}).get("f", 0.0) - (b or {}).get("f", 0.0)
-        return f"{name:<20} {cells(b)}   {cells(n)}   {diff * 100:+6.1f}"
+        return f"{name:<{width}} {cells(b)}   {cells(n)}   {diff * 100:+6.1f}"
 
     for lb in labels:
         lines.append(row(lb, base.get("labels", {}).get(lb), new.get("labels", {}).get(lb)))
