@@ -321,3 +321,17 @@ def test_the_report_keeps_its_columns_with_a_long_label(tmp_path):
         if line and not line.startswith("-"):
             assert len(line) == len(head), line  # every row lines up under the header
     assert any(line.startswith(long) for line in lines)
+
+
+def test_an_out_folder_in_use_is_refused_before_training(tmp_path):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    seen = []
+    with Corpus(tmp_path / "c.db") as corpus:
+        store_records(corpus, records(12, seed=3))
+        with pytest.raises(BadInput, match="choose another --out"):
+            train_model(corpus, TrainOptions(max_steps=4, out=out), progress=seen.append)
+        assert list_models(corpus) == []
+    assert seen == []  # nothing was trained only to be thrown away
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]

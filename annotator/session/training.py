@@ -119,6 +119,9 @@ def train_model(
     else:
         base = base_name = options.base
     model_id = next_id(corpus)
+    if options.out and Path(options.out).exists() and (not Path(options.out).is_dir() or any(Path(options.out).iterdir())):
+        # said before the export and the training, not after them (which would throw the trained model away)
+        raise BadInput(f"{options.out} exists and is not an empty folder: choose another --out")
     parent = models_dir(corpus)
     parent.mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".train-{model_id}-", dir=parent))
