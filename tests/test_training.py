@@ -335,3 +335,16 @@ def test_an_out_folder_in_use_is_refused_before_training(tmp_path):
         assert list_models(corpus) == []
     assert seen == []  # nothing was trained only to be thrown away
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_a_killed_run_s_staging_folder_is_cleared_by_the_next_training(tmp_path):
+    from annotator.core.errors import Cancelled
+
+    with Corpus(tmp_path / "c.db") as corpus:
+        store_records(corpus, records(12, seed=3))
+        stale = models_dir(corpus) / ".train-m1-killed"
+        (stale / "export").mkdir(parents=True)
+        (stale / "export" / "train.spacy").write_bytes(b"x" * 1000)
+        with pytest.raises(Cancelled):
+            train_model(corpus, TrainOptions(max_steps=4), cancelled=lambda: True)
+        assert list(models_dir(corpus).iterdir()) == []

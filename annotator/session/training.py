@@ -124,6 +124,8 @@ def train_model(
         raise BadInput(f"{options.out} exists and is not an empty folder: choose another --out")
     parent = models_dir(corpus)
     parent.mkdir(exist_ok=True)
+    for stale in parent.glob(".train-*"):  # left by a run whose process was killed (the corpus lock: none runs now)
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".train-{model_id}-", dir=parent))
     try:
         export, doc_hash = _export(corpus, options, staging / "export")
