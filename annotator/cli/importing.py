@@ -26,7 +26,10 @@ def import_command(
 
     from annotator.nlp.models import ModelError
     from annotator.session.imports import import_paths
+    from annotator.session.preannotate_cluster import is_preannotated_folder
 
+    if model == "default" and all(is_preannotated_folder(p) for p in paths):
+        model = "none"  # `preannotate` output: every task carries its model's spans, no model to load
     nlp = None
     if model != "none":
         from annotator.nlp.models import load_ner
