@@ -257,3 +257,28 @@ def test_without_dask_preannotate_says_what_to_install(tmp_path):
     done = subprocess.run([sys.executable, "-c", code_import], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "imported 5 documents" in done.stdout
+
+
+def test_ctrl_c_stops_a_local_cluster_run_without_tracebacks_and_a_rerun_finishes_it(tmp_path, client):
+    texts = write_corpus(tmp_path / "in", 60, short=True)
+    out = tmp_path / "out"
+    # a terminal's Ctrl+C reaches the whole process group: the CLI and its local workers
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "preannotate", tmp_path / "in", "--out", out, "--workers", "1",
+         "--partition-size", "3", "--batch-size", "4"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 240
+    while not list(out.glob("part-*.jsonl")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=180)
+    assert proc.returncode == 130, stderr
+    assert "interrupted: the shards written so far are kept" in stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["complete"] is False
+    report = preannotate([tmp_path / "in"], out, client, partition_size=3, batch_size=4)
+    assert report.shards_skipped >= 1 and report.shards_skipped + report.shards_written == 20
+    assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]

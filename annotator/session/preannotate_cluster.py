@@ -18,6 +18,8 @@ import contextlib
 import hashlib
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -111,15 +113,27 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None, *, 
     # samples its deep stacks every 10 ms (~15 %), and MALLOC_TRIM_THRESHOLD_=65536 hands
     # each batch's memory back to the OS only to fault it in again (6x the page faults, ~17 %).
     # The dashboard keeps its task stream and worker panes.
-    with dask.config.set({
+    settings = {
         "distributed.worker.profile.enabled": False,
         "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-    }):
-        cluster = LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-            silence_logs=logging.ERROR if quiet else logging.WARNING,
-        )
+    }
+    # the workers are spawned with Ctrl+C ignored (inherited), so only the driver handles it
+    interrupt = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
+    try:
+        if interrupt is not None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with dask.config.set(settings):
+            cluster = LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                silence_logs=logging.ERROR if quiet else logging.WARNING,
+            )
+    finally:
+        if interrupt is not None:
+            signal.signal(signal.SIGINT, interrupt)
     client = Client(cluster)
+    from annotator.session.preannotate_worker import IgnoreInterrupt
+
+    client.register_plugin(IgnoreInterrupt(), name="annotator-ignore-interrupt")  # and a worker restarted later
     try:
         yield client
     finally:
@@ -164,13 +178,13 @@ def preannotate(
     out = Path(out)
     report = PreannotateReport(out=out)
     report.dashboard = dashboard_of(client)
+    report.model = _load_on_workers(client, model, kind)  # before the folder: a wrong --model leaves nothing behind
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageFailed(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
     with _dir_lock(out):
         _sweep_temporaries(out)
-        report.model = _load_on_workers(client, model, kind)
         manifest = _open_manifest(out, [os.path.abspath(p) for p in inputs], model, kind, report.model, partition_size)
         run = _Run(client, out, manifest, report, model, kind, batch_size, window, on_progress)
         try:

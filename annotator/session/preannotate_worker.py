@@ -6,6 +6,7 @@ task that needs it; so a worker must have annotator (and the model) installed.
 
 from __future__ import annotations
 
+import signal
 import threading
 
 from distributed import WorkerPlugin
@@ -49,6 +50,22 @@ class PreannotatorPlugin(WorkerPlugin):
 
     def setup(self, worker) -> None:
         loaded(self.model, self.kind)
+
+
+class IgnoreInterrupt(WorkerPlugin):
+    """A local cluster's workers leave Ctrl+C to the driver, which stops the run and closes them.
+
+    They share the terminal's process group, so each would otherwise print a KeyboardInterrupt
+    traceback. Also applied to a worker the nanny restarts after a kill.
+    """
+
+    def setup(self, worker) -> None:
+        ignore_interrupt()
+
+
+def ignore_interrupt() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def annotate_partition(model: str | None, kind: str, batch_size: int, texts: list[str]) -> list[list[tuple[int, int, str]]]:
