@@ -26,23 +26,21 @@ def preannotate_command(
     from tqdm import tqdm
 
     from annotator.core.errors import AnnotatorError
-    from annotator.session.preannotate_cluster import cluster_client, preannotate
+    from annotator.session.preannotate_cluster import cluster_client, dashboard_of, preannotate
 
     if scheduler and workers:
         fail("give --scheduler (join a running cluster) or --workers (start a local one), not both")
     bar = None
     try:
         with cluster_client(scheduler, workers) as client:
+            link = dashboard_of(client)
+            if link:
+                typer.echo(f"Dask dashboard: {link}", err=True)
             bar = tqdm(unit="doc", desc="preannotate", disable=None)
 
             def progress(done: int) -> None:
                 bar.update(done - bar.n)
 
-            from annotator.session.preannotate_cluster import dashboard_of
-
-            link = dashboard_of(client)
-            if link:
-                typer.echo(f"Dask dashboard: {link}", err=True)
             report = preannotate(
                 inputs, out, client, model=None if model == "default" else model,
                 partition_size=partition_size, batch_size=batch_size, on_progress=progress,
