@@ -73,3 +73,81 @@ def test_lines_and_paragraphs_have_air_and_the_title_is_set_apart(ui):
     span = ui.span_of("Steve Witkoff")
     r = view.span_rects(span.start, span.end)[0]
     assert view.omap.to_py(view.cursorForPosition(QPointF(r.left() + 3, r.center().y()).toPoint()).position()) == span.start
+
+
+def test_search_hits_are_marked_in_the_article_and_f3_steps_through_them_then_on(ui, qtbot):
+    from PySide6.QtCore import Qt
+
+    w = ui.window
+    panel = w.docs
+    qtbot.keyClick(w, Qt.Key_F, Qt.ControlModifier)
+    qtbot.keyClicks(panel.search_box, "Davos")
+    qtbot.keyClick(panel.search_box, Qt.Key_Return)
+    text = w.document.text
+    expected = [(i, i + 5) for i in range(len(text)) if text.startswith("Davos", i)]
+    assert w.article._marks["search"][0] == expected and len(expected) >= 2
+    w.article.setFocus()
+    w.article.select_range(0, 0)
+    for hit in expected:
+        qtbot.keyClick(w.article, Qt.Key_F3)
+        assert w.article.selection() == hit
+        assert w.article._in_view(*hit, 0)
+    qtbot.keyClick(w.article, Qt.Key_F3, Qt.ShiftModifier)
+    assert w.article.selection() == expected[-2]
+    # past the last hit: the next document the search found, at its first hit
+    first_doc = w.doc_id
+    w.article.select_range(*expected[-1])
+    qtbot.keyClick(w.article, Qt.Key_F3)
+    assert w.doc_id != first_doc and "Davos" in w.document.text
+    assert w.article.selection() == (w.document.text.index("Davos"), w.document.text.index("Davos") + 5)
+
+
+def test_the_list_says_when_the_open_article_is_not_among_the_results(ui, qtbot):
+    from PySide6.QtCore import Qt
+
+    w = ui.window
+    panel = w.docs
+    qtbot.keyClick(w, Qt.Key_F, Qt.ControlModifier)
+    qtbot.keyClicks(panel.search_box, "Geneva")
+    qtbot.keyClick(panel.search_box, Qt.Key_Return)
+    n = panel.model.rowCount()
+    assert "Geneva" not in w.document.text and n >= 1
+    assert panel.missing_note.isVisible()
+    assert panel.missing_note.text() == f"The open article is not among these {n} result{'s' if n != 1 else ''}."
+    qtbot.keyClick(panel.search_box, Qt.Key_A, Qt.ControlModifier)
+    qtbot.keyClick(panel.search_box, Qt.Key_Delete)
+    qtbot.keyClick(panel.search_box, Qt.Key_Return)
+    assert not panel.missing_note.isVisible() and "search" not in w.article._marks
+
+
+def test_the_current_entity_is_scrolled_fully_into_view_with_a_line_of_context(ui, qtbot):
+    from PySide6.QtCore import Qt
+
+    w = ui.window
+    w.resize(1300, 420)
+    qtbot.wait(50)
+    view = w.article
+    pitch = view._line_pitch()
+    for _ in range(40):
+        ui.key(Qt.Key_Tab)
+        span = view.current()
+        assert view._in_view(span.start, span.end, pitch - 1) or view.verticalScrollBar().value() in (
+            0, view.verticalScrollBar().maximum())
+
+
+def test_relaunching_opens_the_article_and_the_place_left(ui, qtbot, open_window):
+    from PySide6.QtCore import Qt
+
+    w = ui.window
+    qtbot.keyClick(w, Qt.Key_PageDown, Qt.ControlModifier)
+    doc = w.doc_id
+    target = len(w.document.text) - 20
+    w.article.select_range(target, target)
+    w.article.ensureCursorVisible()
+    line = w.article.verticalScrollBar().value()
+    assert line > 0
+    path = w.db_path
+    w.close()
+    again = open_window(path)
+    qtbot.waitUntil(lambda: again.article.caret() == target, timeout=3000)
+    assert again.doc_id == doc and again.article.verticalScrollBar().value() == line
