@@ -102,7 +102,7 @@ def test_cli_preannotate_then_import_then_stats(tmp_path, ruler):
     assert [t["text"] for t in tasks] == texts + ["Zelensky in Kyiv\n\nA text file read whole."]
     first = tasks[0]
     assert first["meta"]["model"] == "en_ruler_test-1.0.0" and first["meta"]["sha256"] == sha(first["text"])
-    assert first["meta"]["n"] == 0 and first["meta"]["title"] and first["meta"]["source"].endswith("articles.jsonl:1")
+    assert first["meta"]["n"] == 0 and first["meta"]["title"] and first["meta"]["input"].endswith("articles.jsonl:1")
     assert all(first["text"][s["start"]:s["end"]] in ("Kyiv", "Ukraine", "Russia", "Zelensky", "White House") for s in first["spans"])
 
     db = tmp_path / "c.db"

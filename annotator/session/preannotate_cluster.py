@@ -334,7 +334,8 @@ def _tasks(records: list[Record], spans: list[list[tuple[int, int, str]]], origi
     tasks, n_spans, dropped = [], 0, 0
     found = iter(spans)
     for rec in records:
-        meta = {**rec.meta, "title": rec.title, "source": rec.where, "sha256": rec.sha256}
+        # "input", not "source": news metadata often has a "source" (the publication) of its own
+        meta = {**rec.meta, "title": rec.title, "input": rec.where, "sha256": rec.sha256}
         task: dict = {"text": rec.text}
         if rec.spans is None:
             kept, lost = _clean(rec.text, next(found))
