@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export bench-preannotate reliability palette clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export bench-agreement bench-preannotate reliability palette clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -35,13 +35,16 @@ bench-ui: $(STAMP)
 bench-export: $(STAMP)
 	$(PY) benchmarks/bench_export.py
 
+bench-agreement: $(STAMP)
+	$(PY) benchmarks/bench_agreement.py
+
 bench-preannotate: $(STAMP)
 	$(PY) benchmarks/bench_preannotate.py $(ARGS)
 
 palette: $(STAMP)
 	$(PY) benchmarks/palette.py
 
-bench: bench-import bench-ui bench-export
+bench: bench-import bench-ui bench-export bench-agreement
 
 reliability: $(STAMP)
 	$(PY) benchmarks/kill_harness.py --kills 1000
