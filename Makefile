@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export bench-dashboard bench-agreement bench-train reliability palette clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export bench-dashboard bench-agreement bench-train bench-preannotate reliability palette clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -43,6 +43,9 @@ bench-train: $(STAMP)
 
 bench-agreement: $(STAMP)
 	$(PY) benchmarks/bench_agreement.py
+
+bench-preannotate: $(STAMP)
+	$(PY) benchmarks/bench_preannotate.py $(ARGS)
 
 palette: $(STAMP)
 	$(PY) benchmarks/palette.py

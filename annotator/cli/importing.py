@@ -28,10 +28,13 @@ def import_command(
     from tqdm import tqdm
 
     from annotator.session.imports import import_paths, seeds_dir
+    from annotator.session.preannotate_cluster import is_preannotated_folder
 
     paths = list(paths or []) + ([seeds_dir()] if seeds else [])
     if not paths:
         fail("give files or folders to import (or --seeds for the seed articles)")
+    if model == "default" and all(is_preannotated_folder(p) for p in paths):
+        model = "none"  # `preannotate` output: every task carries its model's spans, no model to load
     preannotator = None
     if model != "none":
         from annotator.nlp.preannotators import get_preannotator
