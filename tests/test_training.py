@@ -348,3 +348,13 @@ def test_a_killed_run_s_staging_folder_is_cleared_by_the_next_training(tmp_path)
         with pytest.raises(Cancelled):
             train_model(corpus, TrainOptions(max_steps=4), cancelled=lambda: True)
         assert list(models_dir(corpus).iterdir()) == []
+
+
+def test_an_unknown_base_model_is_refused_before_anything_starts(tmp_path):
+    seen = []
+    db = tmp_path / "c.db"
+    with Corpus(db) as corpus:
+        store_records(corpus, records(12, seed=3))
+        with pytest.raises(BadInput, match="'nosuch_model' is neither an installed spaCy pipeline nor a folder"):
+            train_model(corpus, TrainOptions(max_steps=4, base="nosuch_model"), progress=seen.append)
+    assert seen == [] and not models_dir_of(db).exists()

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, BadInput, Cancelled, Kind
+from annotator.nlp.models import model_findable
 from annotator.session.corpus import Corpus
 from annotator.session.export import ExportError, ExportOptions, export_corpus
 from annotator.session.models import ModelInfo, base_model, models_dir, next_id, register
@@ -118,6 +119,9 @@ def train_model(
         base, base_name = base_model(corpus)
     else:
         base = base_name = options.base
+    if base is not None and not model_findable(base):
+        raise BadInput(f"the base model {base!r} is neither an installed spaCy pipeline nor a folder: give an installed "
+                       "name (e.g. en_core_web_sm), a model folder, or none to train from scratch")
     model_id = next_id(corpus)
     if options.out and Path(options.out).exists() and (not Path(options.out).is_dir() or any(Path(options.out).iterdir())):
         # said before the export and the training, not after them (which would throw the trained model away)
