@@ -358,3 +358,12 @@ def test_an_unknown_base_model_is_refused_before_anything_starts(tmp_path):
         with pytest.raises(BadInput, match="'nosuch_model' is neither an installed spaCy pipeline nor a folder"):
             train_model(corpus, TrainOptions(max_steps=4, base="nosuch_model"), progress=seen.append)
     assert seen == [] and not models_dir_of(db).exists()
+
+
+def test_a_trainer_error_reads_as_one_sentence(tmp_path):
+    from annotator.session.training import TrainEvent, _check_outcome
+
+    events = [TrainEvent("error", {"kind": "other", "message": "OSError: [E050] Can't find model 'x'. It is gone."})]
+    with pytest.raises(TrainError) as info:
+        _check_outcome(3, events, tmp_path / "no.log", False)
+    assert str(info.value) == "training failed: OSError: [E050] Can't find model 'x'. It is gone. The corpus is untouched."

@@ -282,7 +282,7 @@ def _check_outcome(code: int, events: list[TrainEvent], log: Path, stopping: boo
         if kind == "memory":
             raise TrainError("training stopped: the trainer ran out of memory. The corpus is untouched; close other "
                              "programs, or train with fewer documents per batch.")
-        raise TrainError(f"training failed: {error['message']}. The corpus is untouched.{tail}")
+        raise TrainError(f"training failed: {error['message'].rstrip('.')}. The corpus is untouched.{tail}")
     if stopping and code == -signal.SIGTERM:
         # Cancel reached the trainer before it could install its handler (while Python or spaCy loaded)
         raise Cancelled("training was cancelled before a model was saved; nothing was registered")
