@@ -38,11 +38,11 @@ from annotator.storage.lock import DatabaseLocked, InstanceLock
 from annotator.storage.search import fts_query
 
 log = logging.getLogger("annotator.session")
-SPAN_COLS = "id, doc_id, start, end, label, origin"
+SPAN_COLS = "id, doc_id, start, end, label, origin, actor_id"
 # counted where shown (an index range per row) rather than stored: see migration 0002
 N_SPANS = "(SELECT count(*) FROM spans WHERE spans.doc_id = documents.id)"
 STANCE_COLS = (
-    "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator"
+    "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator, holder_actor_id"
 )
 
 
@@ -351,8 +351,7 @@ class Corpus:
                 with self.db.atomic():
                     for op in change.ops:
                         apply_op(self.db, op)
-                    if change.doc_id is not None:
-                        self._check_no_overlap(change)
+                    self._check_no_overlap(change)  # a change may span many documents (a bulk fix)
                     self.db.execute(
                         "INSERT INTO history (annotator, doc_id, action, ops) VALUES (?, ?, ?, ?)",
                         [self.annotator, change.doc_id, change.action, change.ops_json()],
@@ -429,8 +428,8 @@ class Corpus:
         # only the rows this change wrote can clash; checked inside the transaction as the last guard
         for op in change.touched("spans"):
             row = op.after
-            if row is None:
-                continue
+            if row is None or op.before is not None and (op.before.get("start"), op.before.get("end")) == (row.get("start"), row.get("end")):
+                continue  # deleted, or not moved (a relabel or a link): nothing new can clash
             clash = self.db.execute(
                 "SELECT start, end FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ? LIMIT 1",
                 [row["doc_id"], row["id"], row["end"], row["start"]],
@@ -438,10 +437,14 @@ class Corpus:
             if clash:
                 raise ConflictError(f"entities [{row['start']}, {row['end']}) and [{clash[0]}, {clash[1]}) would overlap")
 
+SPAN_ROW = ("id", "doc_id", "start", "end", "label", "origin", "actor_id")
+
+
 def _span_row(r) -> dict:
+    """A span as an Op row: every column a Change restores (the surface text is kept by a trigger)."""
     if isinstance(r, dict):
-        return {k: r[k] for k in ("id", "doc_id", "start", "end", "label", "origin")}
-    return dict(zip(("id", "doc_id", "start", "end", "label", "origin"), r))
+        return {k: r.get(k) for k in SPAN_ROW}
+    return dict(zip(SPAN_ROW, r))
 
 
 def _stance(r) -> Stance:
