@@ -194,7 +194,7 @@ def plan_merge_actors(corpus: Corpus, source_id: int, into_id: int) -> Change:
         if n != into["name"] and n not in aliases:
             aliases.append(n)
     ops = _link_ops(corpus, _spans_with(corpus, None, source_id), into_id)
-    ops += [Op("stances", r, dict(r, holder_actor_id=into_id)) for r in corpus._stance_rows("holder_actor_id = ?", [source_id])]
+    ops += _holder_ops(corpus, source_id, into_id, ops)
     ops.append(Op("actors", into, dict(into, aliases=json.dumps(aliases, ensure_ascii=False))))
     ops.append(Op("actors", src, None))
     return Change(f"merge actor {src['name']!r} into {into['name']!r}", None, tuple(ops))
@@ -223,7 +223,7 @@ def plan_delete_actor(corpus: Corpus, actor_id: int) -> Change:
     """Unlink its mentions and stances and remove it (undo brings all back)."""
     row = _row(corpus, actor_id)
     ops = _link_ops(corpus, _spans_with(corpus, None, actor_id), None)
-    ops += [Op("stances", r, dict(r, holder_actor_id=None)) for r in corpus._stance_rows("holder_actor_id = ?", [actor_id])]
+    ops += _holder_ops(corpus, actor_id, None, ops)
     ops.append(Op("actors", row, None))
     return Change(f"delete actor {row['name']!r}", None, tuple(ops))
 
@@ -284,6 +284,13 @@ def _spans_with(corpus: Corpus, forms: list[str] | None, actor) -> list[int]:
         extra = " AND actor_id IS NULL" if actor == "unlinked" else ""
         out += [r[0] for r in corpus.db.execute(f"SELECT id FROM spans WHERE surface IN ({marks}){extra} ORDER BY id", chunk)]
     return out
+
+
+def _holder_ops(corpus: Corpus, actor_id: int, new_id: int | None, done: list[Op]) -> list[Op]:
+    """Stances still held by `actor_id` once `done` has run (those whose holder entity moved are in it)."""
+    moved = {op.before["id"] for op in done if op.table == "stances"}
+    rows = corpus._stance_rows("holder_actor_id = ?", [actor_id])
+    return [Op("stances", r, dict(r, holder_actor_id=new_id)) for r in rows if r["id"] not in moved]
 
 
 def _link_ops(corpus: Corpus, span_ids: list[int], actor_id: int | None) -> list[Op]:
