@@ -241,7 +241,7 @@ def stances_by_actor(corpus: Corpus) -> dict[str, dict[str, int]]:
 
 # ---- helpers ----------------------------------------------------------------------------------
 def corpus_next_actor_id(corpus: Corpus) -> int:
-    return corpus._next_id("actors")
+    return corpus.next_id("actors")
 
 
 def _actor(row) -> Actor:
@@ -289,7 +289,7 @@ def _spans_with(corpus: Corpus, forms: list[str] | None, actor) -> list[int]:
 def _holder_ops(corpus: Corpus, actor_id: int, new_id: int | None, done: list[Op]) -> list[Op]:
     """Stances still held by `actor_id` once `done` has run (those whose holder entity moved are in it)."""
     moved = {op.before["id"] for op in done if op.table == "stances"}
-    rows = corpus._stance_rows("holder_actor_id = ?", [actor_id])
+    rows = corpus.stance_rows("holder_actor_id = ?", [actor_id])
     return [Op("stances", r, dict(r, holder_actor_id=new_id)) for r in rows if r["id"] not in moved]
 
 
@@ -308,7 +308,7 @@ def _link_ops(corpus: Corpus, span_ids: list[int], actor_id: int | None) -> list
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         marks = ",".join("?" for _ in chunk)
-        for rec in corpus._stance_rows(f"holder_span_id IN ({marks})", chunk):
+        for rec in corpus.stance_rows(f"holder_span_id IN ({marks})", chunk):
             # the holder follows its entity, unless the analyst had set another actor on the stance
             if rec["holder_actor_id"] in (None, changed[rec["holder_span_id"]]) and rec["holder_actor_id"] != actor_id:
                 ops.append(Op("stances", rec, dict(rec, holder_actor_id=actor_id)))

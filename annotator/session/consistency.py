@@ -361,7 +361,7 @@ def plan_label_all(corpus: Corpus, group: Group, label: str, include_accepted: b
 def plan_label_all_in_document(corpus: Corpus, span_id: int) -> FixPlan:
     """The entity's label on every other occurrence of its name in its article (adding and relabelling)."""
     span = corpus.span(span_id)
-    text = corpus._text(span.doc_id)
+    text = corpus.text(span.doc_id)
     surface = text[span.start : span.end]
     k = key(surface)
     same = {r[0]: r[1] for r in corpus.db.execute("SELECT surface, count(*) FROM spans WHERE doc_id = ? GROUP BY surface", [span.doc_id])}
@@ -375,7 +375,7 @@ def _plan(corpus: Corpus, found: list[Occurrence], label: str, include_accepted:
     plan = FixPlan(None, label)
     ops: list[Op] = []
     touched: dict[int, str] = {}
-    next_id = corpus._next_id("spans")
+    next_id = corpus.next_id("spans")
     lang = corpus.meta("lang", "en") or "en"
     texts: dict[int, str] = {}
     for occ in found:
@@ -395,7 +395,7 @@ def _plan(corpus: Corpus, found: list[Occurrence], label: str, include_accepted:
             plan.relabelled += 1
         else:
             if occ.doc_id not in texts:
-                texts[occ.doc_id] = corpus._text(occ.doc_id)
+                texts[occ.doc_id] = corpus.text(occ.doc_id)
             if snap_to_tokens(texts[occ.doc_id], occ.start, occ.end, lang) != (occ.start, occ.end):
                 plan.misaligned.append(occ)
                 continue

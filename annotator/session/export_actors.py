@@ -15,7 +15,7 @@ import srsly
 
 from annotator.core.model import Actor
 from annotator.io.export_spacy import ExportDoc
-from annotator.session.export import ExportExtension
+from annotator.session.export_extension import ExportExtension
 
 FILENAME = "actors.jsonl"
 
