@@ -35,7 +35,7 @@ def build(n: int) -> Path:
     path = Path(tempfile.gettempdir()) / f"annotator-bench-consistency-{n}-v{SCHEMA_VERSION}.db"
     if path.exists():
         return path
-    from annotator.nlp.models import load_ner
+    from annotator.nlp.preannotators import load_pipeline
     from annotator.session.imports import import_paths, seeds_dir
 
     tmp = path.with_suffix(".partial")
@@ -44,7 +44,7 @@ def build(n: int) -> Path:
     print(f"building a {n:,}-document corpus (once) at {path} ...", flush=True)
     started = time.perf_counter()
     with Corpus(tmp) as corpus:
-        import_paths(corpus, [seeds_dir()], nlp=load_ner())
+        import_paths(corpus, [seeds_dir()], nlp=load_pipeline())
         seeds = corpus.db.execute("SELECT count(*) FROM documents").fetchone()[0]
         db = corpus.db
         with db.atomic():

@@ -254,28 +254,36 @@ def occurrences(corpus: Corpus, group: Group, doc_ids: list[int] | None = None) 
         docs.update(r[0] for r in corpus.db.execute(f"SELECT DISTINCT doc_id FROM spans WHERE surface IN ({marks})", list(forms)))
         doc_ids = sorted(docs)
     out: list[Occurrence] = []
+    form_list = list(forms)
+    form_marks = ",".join("?" for _ in form_list)
     for i in range(0, len(doc_ids), 500):
         chunk = doc_ids[i : i + 500]
         marks = ",".join("?" for _ in chunk)
-        spans: dict[int, list] = defaultdict(list)
+        own: dict[int, list] = defaultdict(list)  # the group's entities; others are looked up only where a match falls
         for row in corpus.db.execute(
-            f"SELECT doc_id, id, start, end, label, surface FROM spans WHERE doc_id IN ({marks}) ORDER BY doc_id, start", chunk
+            f"SELECT doc_id, id, start, end, label, surface FROM spans WHERE surface IN ({form_marks}) AND doc_id IN ({marks}) "
+            "ORDER BY doc_id, start", form_list + chunk
         ):
-            spans[row[0]].append(row[1:])
+            own[row[0]].append(row[1:])
         for doc_id, text, status in corpus.db.execute(f"SELECT id, text, status FROM documents WHERE id IN ({marks}) ORDER BY id", chunk):
-            out += _in_document(doc_id, text, status, spans[doc_id], forms, pattern)
+            out += _in_document(corpus, doc_id, text, status, own[doc_id], forms, pattern)
     return out
 
 
-def _in_document(doc_id, text, status, spans, forms: set[str], pattern) -> list[Occurrence]:
-    found = [Occurrence(doc_id, s, e, surface, status, label, sid) for sid, s, e, label, surface in spans if surface in forms]
+def _in_document(corpus: Corpus, doc_id, text, status, own, forms: set[str], pattern) -> list[Occurrence]:
+    found = [Occurrence(doc_id, s, e, surface, status, label, sid) for sid, s, e, label, surface in own]
     if pattern is not None:
-        starts = [s[1] for s in spans]
+        starts = [s[1] for s in own]
         for start, end in pattern.finditer(text):
-            other = _overlapping(spans, starts, start, end)
-            if other is None:
+            if _overlapping(own, starts, start, end) is not None:
+                continue  # inside one of the group's own entities ("Kyiv" in "Kyiv,"): that entity
+            other = corpus.db.execute(  # entities never overlap: only the last one starting before `end` can
+                "SELECT id, start, end, label, surface FROM spans WHERE doc_id = ? AND start < ? ORDER BY start DESC LIMIT 1",
+                [doc_id, end],
+            ).fetchone()
+            if other is None or other[2] <= start:
                 found.append(Occurrence(doc_id, start, end, text[start:end], status))
-            elif other[4] not in forms:  # inside one of the group's own entities ("Kyiv" in "Kyiv,") is that entity
+            else:
                 found.append(Occurrence(doc_id, start, end, text[start:end], status, overlaps=(other[1], other[2], other[3])))
     found.sort(key=lambda o: (o.start, o.end))
     return found
