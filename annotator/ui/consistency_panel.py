@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +36,7 @@ def _tree(columns: list[str], multi: bool = False) -> QTreeWidget:
     header = tree.header()
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeToContents)
+    header.setSectionResizeMode(len(columns) - 1, QHeaderView.Stretch)  # the long column is cut, not scrolled to
     return tree
 
 
@@ -57,7 +59,9 @@ class ConsistencyPanel(QWidget):
         top.addWidget(self.summary, 1)
         top.addWidget(self.refresh_button)
 
-        self.tree = _tree(["Off", "Name", "Labels (documents)", "Unlabelled"])
+        self.tree = _tree(["Off", "Name", "Missed", "Labels (documents)"])
+        self.tree.headerItem().setToolTip(0, "Occurrences without the name's most common label (unlabelled ones included)")
+        self.tree.headerItem().setToolTip(2, "Occurrences with no entity ('≥': only the first articles were read; open the row for all)")
         self.tree.setObjectName("consistency_tree")
         self.tree.currentItemChanged.connect(self._current_changed)
         self.tree.itemActivated.connect(lambda *_: self.step_requested.emit(1))
@@ -99,10 +103,11 @@ class ConsistencyPanel(QWidget):
         for g in groups:
             labels = ", ".join(f"{lb} {n} ({g.label_docs.get(lb, 0)})" for lb, n in g.labels.items())
             unl = ("≥" if not g.complete else "") + str(g.unlabelled)
-            item = QTreeWidgetItem([str(g.inconsistency), g.name, labels, unl])
+            item = QTreeWidgetItem([str(g.inconsistency), g.name, unl, labels])
             item.setData(0, Qt.UserRole, g)
             item.setTextAlignment(0, Qt.AlignRight | Qt.AlignVCenter)
-            item.setTextAlignment(3, Qt.AlignRight | Qt.AlignVCenter)
+            item.setTextAlignment(2, Qt.AlignRight | Qt.AlignVCenter)
+            item.setToolTip(3, labels)
             spellings = " | ".join(g.forms)
             item.setToolTip(1, f"Written: {spellings}" + (f"; {g.overlapping} inside other entities (left alone)" if g.overlapping else ""))
             self.tree.addTopLevelItem(item)
@@ -180,10 +185,9 @@ class ActorsPanel(QWidget):
         self.qid_button.clicked.connect(lambda: self._one(self.external_id_requested))
         self.delete_button.clicked.connect(lambda: self._one(self.delete_requested))
         self.merge_button.clicked.connect(self._merge)
-        buttons = QHBoxLayout()
-        for b in (self.link_button, self.merge_button, self.split_button, self.qid_button, self.delete_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons = QGridLayout()  # two rows: five buttons in one do not fit a side panel at 200 %
+        for i, b in enumerate((self.link_button, self.merge_button, self.split_button, self.qid_button, self.delete_button)):
+            buttons.addWidget(b, i // 3, i % 3)
 
         self.proposals = _tree(["Proposed actor", "Kind", "Mentions", "Written"])
         self.proposals.setObjectName("proposals_tree")

@@ -39,7 +39,7 @@ def test_names_panel_walks_occurrences_fixes_all_and_undoes(qtbot, open_window, 
     tree = panel.tree
     assert tree.topLevelItemCount() >= 1
     assert tree.topLevelItem(0).text(1) == "Kyiv"
-    assert tree.topLevelItem(0).text(3) == "2"  # unlabelled
+    assert tree.topLevelItem(0).text(2) == "2"  # unlabelled
     tree.setCurrentItem(tree.topLevelItem(0))
     assert panel.label_box.currentText() == "PERSON"  # the majority label is offered first
 
