@@ -105,8 +105,8 @@ def main() -> None:
             groups = consistency(corpus)
             line(f"consistency view ({run}), {len(groups)} inconsistent groups", time.perf_counter() - t, TARGETS["view"])
         top = groups[0]
-        print(f"  top: {top.name!r} {top.labels} unlabelled >= {top.unlabelled} "
-              f"({top.scanned_docs} of {top.candidate_docs} candidate articles read)")
+        print(f"  top: {top.name!r} {top.labels}, unlabelled {'>= ' if not top.complete else ''}{top.unlabelled} "
+              f"(in the first {top.scanned_docs} candidate articles{'' if top.complete else '; more exist'})")
 
         t = time.perf_counter()
         group = find_group(corpus, "Kyiv")

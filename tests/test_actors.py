@@ -191,3 +191,23 @@ def test_exports_carry_the_links(people, tmp_path):
     task = json.loads((prodigy.folder / "train.jsonl").read_text().splitlines()[0])
     assert {s.get("kb_id") for s in task["spans"]} >= {"Q3881", f"actor:{kyiv.id}"}
     assert {a["name"] for a in task["meta"]["actors"]} == {"Volodymyr Zelensky", "Kyiv"}
+
+
+def test_gold_docbin_with_kb_ids_writes_the_same_bytes_as_spacys_docbin():
+    import spacy
+    from spacy.tokens import DocBin
+
+    from annotator.io.export_spacy import KB_ATTRS, ExportDoc, GoldDocBin, build_doc
+
+    nlp = spacy.blank("en")
+    stock, fast = DocBin(attrs=KB_ATTRS), GoldDocBin(attrs=KB_ATTRS)
+    text = "Zelensky met Putin in Kyiv. Zelenskyy left."
+    links = {(0, 8): {"kb_id": "Q3881"}, (28, 37): {"kb_id": "Q3881"}, (22, 26): {"kb_id": "actor:7"}}
+    doc, problems = build_doc(nlp, ExportDoc(1, text, [(0, 8, "PERSON"), (13, 18, "PERSON"), (22, 26, "GPE"), (28, 37, "PERSON")],
+                                             links=links))
+    assert not problems
+    stock.add(doc)
+    fast.add(doc)
+    assert fast.to_bytes() == stock.to_bytes()
+    back = list(DocBin().from_bytes(fast.to_bytes()).get_docs(nlp.vocab))[0]
+    assert [(e.text, e.kb_id_) for e in back.ents] == [("Zelensky", "Q3881"), ("Putin", ""), ("Kyiv", "actor:7"), ("Zelenskyy", "Q3881")]

@@ -243,16 +243,23 @@ def _fts_count(corpus: Corpus, query: str | None) -> int:
     return corpus.db.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", [query]).fetchone()[0]
 
 
+def occurrence_docs(corpus: Corpus, group: Group) -> list[int]:
+    """The articles that may hold the group's name: the search index's candidates and those with its entities.
+    (To read occurrences a few articles at a time: occurrences(corpus, group, a slice of these).)"""
+    docs = set(candidate_docs(corpus, group))
+    forms = list(group.forms)
+    marks = ",".join("?" for _ in forms)
+    docs.update(r[0] for r in corpus.db.execute(f"SELECT DISTINCT doc_id FROM spans WHERE surface IN ({marks})", forms))
+    return sorted(docs)
+
+
 def occurrences(corpus: Corpus, group: Group, doc_ids: list[int] | None = None) -> list[Occurrence]:
     """Every occurrence of the group's name: its entities (any text of the group) and the same
     text with no entity, in document and text order. `doc_ids` restricts the search."""
     forms = set(group.forms)
     pattern = _pattern(group.cores)
     if doc_ids is None:
-        docs = set(candidate_docs(corpus, group))
-        marks = ",".join("?" for _ in forms)
-        docs.update(r[0] for r in corpus.db.execute(f"SELECT DISTINCT doc_id FROM spans WHERE surface IN ({marks})", list(forms)))
-        doc_ids = sorted(docs)
+        doc_ids = occurrence_docs(corpus, group)
     out: list[Occurrence] = []
     form_list = list(forms)
     form_marks = ",".join("?" for _ in form_list)

@@ -127,14 +127,15 @@ class ConsistencyPanel(QWidget):
         if keep in names:
             self.label_box.setCurrentText(keep)
 
-    def show_position(self, index: int, occurrences: list[Occurrence]) -> None:
+    def show_position(self, index: int, occurrences: list[Occurrence], more: bool = False) -> None:
         if not occurrences:
             self.position.setText("No occurrence left.")
             return
         occ = occurrences[index]
         what = occ.label or ("inside another entity" if occ.overlaps else "no entity")
         accepted = " (accepted)" if occ.status == "accepted" else ""
-        self.position.setText(f"Occurrence {index + 1} of {len(occurrences)}: document {occ.doc_id}{accepted}, {what}")
+        total = f"{len(occurrences)}+" if more else str(len(occurrences))
+        self.position.setText(f"Occurrence {index + 1} of {total}: document {occ.doc_id}{accepted}, {what}")
 
     def current_group(self) -> Group | None:
         item = self.tree.currentItem()

@@ -22,9 +22,18 @@ from annotator.session.actors import (
     proposals,
 )
 from annotator.session.changes import Change
-from annotator.session.consistency import Group, consistency, occurrences, plan_label_all, plan_label_all_in_document
+from annotator.session.consistency import (
+    Group,
+    consistency,
+    occurrence_docs,
+    occurrences,
+    plan_label_all,
+    plan_label_all_in_document,
+)
 from annotator.session.corpus import EditError
 from annotator.ui.consistency_panel import ActorsPanel, ConsistencyPanel
+
+LOAD_DOCS = 50  # articles read at a time while walking a name's occurrences
 
 
 class WindowConsistency(QObject):
@@ -35,6 +44,8 @@ class WindowConsistency(QObject):
         self.people = ActorsPanel()
         self.group: Group | None = None
         self.found = []
+        self.docs: list[int] = []
+        self.loaded = 0
         self.index = -1
         self._stale = True
         window.add_side_panel(self.names, "Names")
@@ -79,11 +90,24 @@ class WindowConsistency(QObject):
             self.window.notify(str(exc), error=True)
 
     def open_group(self, group: Group) -> None:
+        """Occurrences are read a few articles at a time as F3 walks on: a name in 100k articles opens at once."""
         self.group = group
-        self.found = occurrences(self.corpus, group)
+        self.docs = occurrence_docs(self.corpus, group)
+        self.loaded = 0
+        self.found = []
         self.index = -1
-        self.names.show_position(0, self.found) if not self.found else self.names.position.setText(
-            f"{len(self.found)} occurrences: Next (F3) opens them one by one.")
+        self._load_more()
+        more = "+" if self.loaded < len(self.docs) else ""
+        self.names.position.setText(f"{len(self.found)}{more} occurrences in {len(self.docs)} article(s): "
+                                    "Next (F3) opens them one by one.")
+
+    def _load_more(self) -> bool:
+        start = len(self.found)
+        while len(self.found) == start and self.loaded < len(self.docs):
+            chunk = self.docs[self.loaded : self.loaded + LOAD_DOCS]
+            self.loaded += len(chunk)
+            self.found += occurrences(self.corpus, self.group, chunk)
+        return len(self.found) > start
 
     def step(self, delta: int) -> None:
         if self.group is None:
@@ -92,7 +116,12 @@ class WindowConsistency(QObject):
                 self.window.notify("Pick a name in the Names panel first.")
                 return
             self.open_group(group)
+        if self.index + delta >= len(self.found):
+            self._load_more()
         if not self.found:
+            return
+        if self.index + delta < 0:
+            self.window.notify("This is the first occurrence.")
             return
         self.index = (self.index + delta) % len(self.found)
         occ = self.found[self.index]
@@ -104,7 +133,7 @@ class WindowConsistency(QObject):
             w.article.set_current(None)
         w.article.select_range(occ.start, occ.end)
         w.article.ensure_visible(occ.start, occ.end)
-        self.names.show_position(self.index, self.found)
+        self.names.show_position(self.index, self.found, more=self.loaded < len(self.docs))
 
     def label_all(self, group: Group, label: str) -> None:
         try:
