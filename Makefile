@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export bench-consistency reliability clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export bench-consistency reliability palette clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -37,6 +37,9 @@ bench-export: $(STAMP)
 
 bench-consistency: $(STAMP)
 	$(PY) benchmarks/bench_consistency.py
+
+palette: $(STAMP)
+	$(PY) benchmarks/palette.py
 
 bench: bench-import bench-ui bench-export bench-consistency
 

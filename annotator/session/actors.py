@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 from annotator.core.model import ACTOR_KINDS, Actor
 from annotator.core.surface import are_variants, core, key
-from annotator.session.changes import Change, Op
+from annotator.session.changes import Change, EditError, Op
 from annotator.session.consistency import Group, consistency
-from annotator.session.corpus import SPAN_COLS, Corpus, EditError, _span_row
+from annotator.session.corpus import Corpus
+from annotator.session.entities import SPAN_COLS, span_row
 
 # the entity labels that name an actor, and the kind an actor proposed from each gets
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "organisation", "GPE": "country", "NORP": "other", "LOC": "other", "FAC": "other"}
@@ -300,7 +301,7 @@ def _link_ops(corpus: Corpus, span_ids: list[int], actor_id: int | None) -> list
         chunk = span_ids[i : i + 500]
         marks = ",".join("?" for _ in chunk)
         for row in corpus.db.execute(f"SELECT {SPAN_COLS} FROM spans WHERE id IN ({marks}) ORDER BY id", chunk):
-            before = _span_row(row)
+            before = span_row(row)
             if before["actor_id"] != actor_id:
                 ops.append(Op("spans", before, dict(before, actor_id=actor_id)))
                 changed[before["id"]] = before["actor_id"]

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 
 from annotator.core.model import ACCEPTED, ANNOTATOR_ORIGIN, IN_PROGRESS, NEW
 from annotator.core.surface import core, key, variant_groups
-from annotator.session.changes import Change, Op
-from annotator.session.corpus import Corpus, EditError, _span_row
+from annotator.session.changes import Change, EditError, Op
+from annotator.session.corpus import Corpus
+from annotator.session.entities import _check_label, span_row
 from annotator.session.stances import snap_to_tokens
 from annotator.storage.search import fts_any_of
 
@@ -368,7 +369,7 @@ def _count_unlabelled(corpus: Corpus, group: Group, scan_docs: int | None) -> No
 def plan_label_all(corpus: Corpus, group: Group, label: str, include_accepted: bool = False,
                    doc_ids: list[int] | None = None) -> FixPlan:
     """Give every occurrence of the group's name the label, as one Change (see the module's rule)."""
-    corpus._check_label(label)
+    _check_label(corpus, label)
     found = occurrences(corpus, group, doc_ids)
     return _plan(corpus, found, label, include_accepted, f"label all {group.name!r} as {label}")
 
@@ -405,7 +406,7 @@ def _plan(corpus: Corpus, found: list[Occurrence], label: str, include_accepted:
         if occ.span_id is not None:
             row = corpus.db.execute("SELECT id, doc_id, start, end, label, origin, actor_id FROM spans WHERE id = ?",
                                     [occ.span_id]).fetchone()
-            before = _span_row(row)
+            before = span_row(row)
             ops.append(Op("spans", before, dict(before, label=label, origin=ANNOTATOR_ORIGIN)))
             plan.relabelled += 1
         else:

@@ -45,6 +45,7 @@ from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
 from annotator.ui.edits import EditRunner, Reporter
 from annotator.ui.entity_list import EntityList
 from annotator.ui.legend import Legend
+from annotator.ui.plain import plain_box
 from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, stance_form_rows
 from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
@@ -284,6 +285,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.position_label = QLabel()
+        self.position_label.setTextFormat(Qt.PlainText)  # it quotes the current entity's text and label
         self.position_label.setObjectName("position")
         self.statusBar().addPermanentWidget(self.position_label)
 
@@ -777,9 +779,9 @@ class MainWindow(QMainWindow):
         self.cheat_sheet.show()
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About annotator",
-                          "annotator: correct spaCy entities, tag stances and export gold training data.\n"
-                          f"Database: {self.db_path}")
+        plain_box(QMessageBox.Information, "About annotator",
+                  "annotator: correct spaCy entities, tag stances and export gold training data.\n"
+                  f"Database: {self.db_path}", self).exec()
 
     def show_export(self) -> None:
         from annotator.ui.export_dialog import ExportDialog  # written by the export work; optional until then
