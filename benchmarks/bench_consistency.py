@@ -48,8 +48,12 @@ def build(n: int) -> Path:
         seeds = corpus.db.execute("SELECT count(*) FROM documents").fetchone()[0]
         db = corpus.db
         with db.atomic():
-            # the surface trigger reads the article per entity; in bulk, one UPDATE ... FROM does it per copy
-            db.execute("DROP TRIGGER spans_surface_insert")
+            # per-entity triggers are skipped for the bulk copy (the copies carry their surface text) and
+            # entity_forms is rebuilt by one GROUP BY below; the triggers are put back as they were
+            saved = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+                               "('spans_surface_insert', 'entity_forms_insert')").fetchall()
+            for name, _sql in saved:
+                db.execute(f"DROP TRIGGER {name}")
             db.execute(
                 f"""WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < {n // seeds - 1})
                 INSERT INTO documents (id, source, title, text, sha256, meta, status)
@@ -63,12 +67,8 @@ def build(n: int) -> Path:
                 SELECT {seeds} * i + s.doc_id, s.start, s.end, s.label, s.origin, s.surface
                 FROM k, spans s WHERE s.doc_id <= {seeds}"""
             )
-            db.execute(
-                """CREATE TRIGGER spans_surface_insert AFTER INSERT ON spans BEGIN
-            UPDATE spans SET surface = (SELECT substr(text, NEW.start + 1, NEW.end - NEW.start) FROM documents WHERE id = NEW.doc_id)
-            WHERE id = NEW.id;
-        END"""
-            )
+            for _name, sql in saved:
+                db.execute(sql)
             db.execute("DELETE FROM entity_forms")  # the triggers that keep it did not run for the bulk insert
             db.execute(
                 "INSERT INTO entity_forms (surface, label, spans, docs) "

@@ -109,6 +109,14 @@ def forms_by_group_by(corpus: Corpus) -> list[tuple]:
     ).fetchall()
 
 
+def test_imported_entities_are_counted_with_their_text(small, corpus):
+    for c in (small, corpus):  # store_records here; the real model's import for the seed corpus
+        assert forms_table(c) == forms_by_group_by(c)
+        assert c.db.execute(
+            "SELECT count(*) FROM spans s JOIN documents d ON d.id = s.doc_id WHERE s.surface IS NOT substr(d.text, s.start + 1, s.end - s.start)"
+        ).fetchone()[0] == 0
+
+
 def test_view_groups_spellings_with_labels_documents_and_unlabelled(small):
     groups = consistency(small)
     kyiv = next(g for g in groups if g.key == "kyiv")

@@ -6,7 +6,11 @@ the lists are read from annotator.session.consistency and .actors, each fix is o
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+import logging
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from annotator.core.errors import AnnotatorError
@@ -23,6 +27,7 @@ from annotator.session.actors import (
 )
 from annotator.session.changes import Change
 from annotator.session.consistency import (
+    FixPlan,
     Group,
     consistency,
     occurrence_docs,
@@ -33,6 +38,7 @@ from annotator.session.consistency import (
 from annotator.session.corpus import EditError
 from annotator.ui.consistency_panel import ActorsPanel, ConsistencyPanel
 
+log = logging.getLogger("annotator.ui")
 LOAD_DOCS = 50  # articles read at a time while walking a name's occurrences
 
 
@@ -48,6 +54,7 @@ class WindowConsistency(QObject):
         self.loaded = 0
         self.index = -1
         self._stale = True
+        self._planner: _FixPlanner | None = None
         window.add_side_panel(self.names, "Names")
         window.add_side_panel(self.people, "Actors")
         a = window.add_action
@@ -135,25 +142,42 @@ class WindowConsistency(QObject):
         w.article.ensure_visible(occ.start, occ.end)
         self.names.show_position(self.index, self.found, more=self.loaded < len(self.docs))
 
-    def label_all(self, group: Group, label: str) -> None:
-        try:
-            plan = plan_label_all(self.corpus, group, label)
-            if plan.accepted_left:
-                n, docs = sum(plan.accepted_left.values()), len(plan.accepted_left)
-                answer = QMessageBox.question(
-                    self.window, "Accepted documents",
-                    f"{n} occurrence(s) of {group.name!r} are in {docs} accepted document(s): "
-                    f"{', '.join(map(str, list(plan.accepted_left)[:10]))}{'…' if docs > 10 else ''}.\n\n"
-                    f"Change them to {label} too?",
-                    QMessageBox.Yes | QMessageBox.No | QMessageBox.Cancel, QMessageBox.No,
-                )
-                if answer == QMessageBox.Cancel:
-                    return
-                if answer == QMessageBox.Yes:
-                    plan = plan_label_all(self.corpus, group, label, include_accepted=True)
-        except AnnotatorError as exc:
-            self.window.notify(str(exc), error=True)
+    def label_all(self, group: Group, label: str, include_accepted: bool = False) -> None:
+        """Planned off the UI thread (a name may be in every article of a large corpus), committed here."""
+        if self._planner is not None:
+            self.window.notify("Still looking for the occurrences of the last name…")
             return
+        self.names.fix_button.setEnabled(False)
+        self.window.notify(f"Finding every occurrence of {group.name!r}…")
+        planner = _FixPlanner(self.window.db_path, group, label, include_accepted, self)
+        planner.planned.connect(lambda plan: self._planned(group, label, include_accepted, plan))
+        planner.failed.connect(self._plan_failed)
+        planner.finished.connect(planner.deleteLater)
+        self._planner = planner
+        planner.start()
+
+    def _plan_failed(self, message: str) -> None:
+        self._planner = None
+        self.names.fix_button.setEnabled(True)
+        self.window.notify(message, error=True)
+
+    def _planned(self, group: Group, label: str, include_accepted: bool, plan: FixPlan) -> None:
+        self._planner = None
+        self.names.fix_button.setEnabled(self.names.current_group() is not None)
+        if plan.accepted_left and not include_accepted:
+            n, docs = sum(plan.accepted_left.values()), len(plan.accepted_left)
+            answer = QMessageBox.question(
+                self.window, "Accepted documents",
+                f"{n} occurrence(s) of {group.name!r} are in {docs} accepted document(s): "
+                f"{', '.join(map(str, list(plan.accepted_left)[:10]))}{'…' if docs > 10 else ''}.\n\n"
+                f"Change them to {label} too?",
+                QMessageBox.Yes | QMessageBox.No | QMessageBox.Cancel, QMessageBox.No,
+            )
+            if answer == QMessageBox.Cancel:
+                return
+            if answer == QMessageBox.Yes:
+                self.label_all(group, label, include_accepted=True)
+                return
         if plan.change is None:
             self.window.notify(f"Nothing to change: {plan.message()}")
             return
@@ -236,3 +260,30 @@ class WindowConsistency(QObject):
         self.window.side.setCurrentWidget(panel)
         self._refresh_if_shown()
         (panel.tree if panel is self.names else panel.actors).setFocus()
+
+
+class _FixPlanner(QThread):
+    """Plans "label all as X" on its own read-only connection (SQLite connections stay in their thread).
+    The plan is committed by the window; if the rows moved meanwhile the commit is refused as a conflict."""
+
+    planned = Signal(object)  # FixPlan
+    failed = Signal(str)
+
+    def __init__(self, db_path: Path, group: Group, label: str, include_accepted: bool, parent=None):
+        super().__init__(parent)
+        self.db_path, self.group, self.label, self.include_accepted = Path(db_path), group, label, include_accepted
+
+    def run(self) -> None:
+        from annotator.session.corpus import Corpus
+
+        try:
+            with Corpus(self.db_path, read_only=True) as corpus:
+                plan = plan_label_all(corpus, self.group, self.label, include_accepted=self.include_accepted)
+        except AnnotatorError as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception as exc:  # a bug: logged with its traceback, one line for the user
+            log.error("planning a fix failed\n%s", traceback.format_exc())
+            self.failed.emit(f"Could not plan the change: {exc!r} (details in the log)")
+            return
+        self.planned.emit(plan)
