@@ -62,8 +62,8 @@ class WindowConsistency(QObject):
                               menu="&Edit", section="Entities",
                               tip="Give the current entity's label to every other occurrence of its text in this article")
         self.act_names = a("Go to names panel", lambda: self._show(self.names), ["Ctrl+5"], menu="&View", section="Names")
-        self.act_next = a("Next occurrence of the name", lambda: self.step(1), ["F3"], menu="&View", section="Names")
-        self.act_prev = a("Previous occurrence of the name", lambda: self.step(-1), ["Shift+F3"], menu="&View", section="Names")
+        self.act_next = a("Next occurrence of the name", lambda: self.step(1), ["F4"], menu="&View", section="Names")
+        self.act_prev = a("Previous occurrence of the name", lambda: self.step(-1), ["Shift+F4"], menu="&View", section="Names")
         self.act_actors = a("Go to actors panel", lambda: self._show(self.people), ["Ctrl+6"], menu="&View", section="Names")
 
         self.names.refresh_requested.connect(self.refresh)
@@ -97,7 +97,7 @@ class WindowConsistency(QObject):
             self.window.notify(str(exc), error=True)
 
     def open_group(self, group: Group) -> None:
-        """Occurrences are read a few articles at a time as F3 walks on: a name in 100k articles opens at once."""
+        """Occurrences are read a few articles at a time as F4 walks on: a name in 100k articles opens at once."""
         self.group = group
         self.docs = occurrence_docs(self.corpus, group)
         self.loaded = 0
@@ -106,7 +106,7 @@ class WindowConsistency(QObject):
         self._load_more()
         more = "+" if self.loaded < len(self.docs) else ""
         self.names.position.setText(f"{len(self.found)}{more} occurrences in {len(self.docs)} article(s): "
-                                    "Next (F3) opens them one by one.")
+                                    "Next (F4) opens them one by one.")
 
     def _load_more(self) -> bool:
         start = len(self.found)

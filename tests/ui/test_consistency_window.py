@@ -43,10 +43,10 @@ def test_names_panel_walks_occurrences_fixes_all_and_undoes(qtbot, open_window, 
     tree.setCurrentItem(tree.topLevelItem(0))
     assert panel.label_box.currentText() == "PERSON"  # the majority label is offered first
 
-    # F3 opens the occurrences one by one in the article
-    qtbot.keyClick(window.article, Qt.Key_F3)
+    # F4 opens the occurrences one by one in the article
+    qtbot.keyClick(window.article, Qt.Key_F4)
     assert window.doc_id == 1 and window.article.selection() == (0, 4)
-    qtbot.keyClick(window.article, Qt.Key_F3)
+    qtbot.keyClick(window.article, Qt.Key_F4)
     assert window.doc_id == 1 and window.article.selection() == (25, 29)  # "that Kyiv would": no entity
     assert "Occurrence 2 of" in panel.position.text() and "no entity" in panel.position.text()
 
