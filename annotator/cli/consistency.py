@@ -34,7 +34,7 @@ def consistency_command(
             fail("--fix NAME needs --label LABEL (and the other way round)")
         try:
             with Corpus(db) as corpus:
-                plan = plan_label_all(corpus, find_group(corpus, fix), label, include_accepted=include_accepted)
+                plan = plan_label_all(corpus, find_group(corpus, fix, count=False), label, include_accepted=include_accepted)
                 if plan.change is not None:
                     corpus.apply(plan.change)
         except AnnotatorError as exc:

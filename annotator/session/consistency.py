@@ -181,12 +181,14 @@ def _group(corpus: Corpus, keys: list[str], surfaces: list[str], forms: dict, do
     )
 
 
-def find_group(corpus: Corpus, name: str) -> Group:
-    """The group a name belongs to (any of its spellings), with its unlabelled occurrences counted."""
+def find_group(corpus: Corpus, name: str, count: bool = True) -> Group:
+    """The group a name belongs to (any of its spellings); `count`: its unlabelled occurrences counted
+    in every article (a fix finds them itself: pass False)."""
     k = key(name)
     for group in consistency(corpus, scan_docs=0, everything=True):
         if group.key == k or k in {key(f) for f in group.forms}:
-            _count_unlabelled(corpus, group, None)
+            if count:
+                _count_unlabelled(corpus, group, None)
             return group
     raise EditError(f"no entity in the corpus is {name!r}")
 
