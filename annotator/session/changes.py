@@ -21,6 +21,7 @@ PRIMARY_KEYS = {
     "stance_targets": "name",
     "stance_values": "name",
     "actors": "id",
+    "review_decisions": "id",  # a review corpus's settled differences (session.review)
 }
 
 
