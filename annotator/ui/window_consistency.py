@@ -58,13 +58,13 @@ class WindowConsistency(QObject):
         window.add_side_panel(self.names, "Names")
         window.add_side_panel(self.people, "Actors")
         a = window.add_action
-        self.act_all_here = a("Label every &occurrence in this article", self.label_all_here, ["Ctrl+Shift+A"], local=True,
+        self.act_all_here = a("Label every &occurrence in this article", self.label_all_here, ["Ctrl+Shift+O"], local=True,
                               menu="&Edit", section="Entities",
                               tip="Give the current entity's label to every other occurrence of its text in this article")
-        self.act_names = a("Go to names panel", lambda: self._show(self.names), ["Ctrl+5"], menu="&View", section="Names")
+        self.act_names = a("Go to names panel", lambda: self._show(self.names), ["Ctrl+7"], menu="&View", section="Names")
         self.act_next = a("Next occurrence of the name", lambda: self.step(1), ["F4"], menu="&View", section="Names")
         self.act_prev = a("Previous occurrence of the name", lambda: self.step(-1), ["Shift+F4"], menu="&View", section="Names")
-        self.act_actors = a("Go to actors panel", lambda: self._show(self.people), ["Ctrl+6"], menu="&View", section="Names")
+        self.act_actors = a("Go to actors panel", lambda: self._show(self.people), ["Ctrl+8"], menu="&View", section="Names")
 
         self.names.refresh_requested.connect(self.refresh)
         self.names.group_opened.connect(self.open_group)

@@ -34,7 +34,7 @@ def kyiv_labels(window) -> list[tuple[int, int, str]]:
 def test_names_panel_walks_occurrences_fixes_all_and_undoes(qtbot, open_window, small_db, monkeypatch):
     window = open_window(small_db)
     panel = window.consistency.names
-    qtbot.keyClick(window.article, Qt.Key_5, Qt.ControlModifier)
+    qtbot.keyClick(window.article, Qt.Key_7, Qt.ControlModifier)
     assert window.side.currentWidget() is panel
     tree = panel.tree
     assert tree.topLevelItemCount() >= 1
@@ -74,7 +74,7 @@ def test_names_panel_walks_occurrences_fixes_all_and_undoes(qtbot, open_window, 
 def test_label_all_with_accepted_documents_confirmed(qtbot, open_window, small_db, monkeypatch):
     window = open_window(small_db)
     panel = window.consistency.names
-    qtbot.keyClick(window.article, Qt.Key_5, Qt.ControlModifier)
+    qtbot.keyClick(window.article, Qt.Key_7, Qt.ControlModifier)
     panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
     panel.label_box.setCurrentText("GPE")
@@ -88,14 +88,14 @@ def test_label_every_occurrence_in_the_article_key(qtbot, open_window, small_db)
     window.open_document(1)
     window.article.setFocus()
     window.article.set_current(window.corpus.db.execute("SELECT id FROM spans WHERE doc_id = 1 AND start = 0").fetchone()[0])
-    qtbot.keyClick(window.article, Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)
+    qtbot.keyClick(window.article, Qt.Key_O, Qt.ControlModifier | Qt.ShiftModifier)
     assert (25, 29, "GPE") in window.article.highlighted_ranges()
     assert [(s.start, s.label) for s in window.corpus.spans(1)] == [(0, "GPE"), (25, "GPE"), (44, "PERSON")]
 
 
 def test_actors_panel_confirms_links_and_undoes(qtbot, open_window, small_db):
     window = open_window(small_db)
-    qtbot.keyClick(window.article, Qt.Key_6, Qt.ControlModifier)
+    qtbot.keyClick(window.article, Qt.Key_8, Qt.ControlModifier)
     people = window.consistency.people
     assert window.side.currentWidget() is people
     names = [people.proposals.topLevelItem(i).text(0) for i in range(people.proposals.topLevelItemCount())]

@@ -105,7 +105,7 @@ def test_take_all_agreed_and_by_hand_from_the_keyboard(open_window, drive, revie
 def test_review_panel_is_only_there_for_review_corpora(window):
     assert window.review.panel is None
     tabs = [window.side.tabText(i) for i in range(window.side.count())]
-    assert tabs == ["Entities", "Stances", "Names", "Actors"]  # no Review tab
+    assert "Review" not in tabs and tabs[:2] == ["Entities", "Stances"]  # entities, stances, metadata, names, actors
     assert not window.review.menu.menuAction().isVisible()
 
 
