@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import traceback
@@ -20,6 +21,16 @@ def log_dir() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home() / ".annotator")
 
 
+class _PrivateRotatingFileHandler(RotatingFileHandler):
+    """The log quotes titles and messages from any corpus: it is readable by its owner only (0600),
+    as private as the most private database, also after a rotation."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        os.fchmod(fd, 0o600)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 def setup_logging(directory: Path | None = None) -> Path:
     """Log to <data dir>/annotator.log (rotated) and to stderr; returns the log file."""
     directory = directory or log_dir()
@@ -28,7 +39,8 @@ def setup_logging(directory: Path | None = None) -> Path:
     root = logging.getLogger("annotator")
     if not any(getattr(h, "_annotator", False) for h in root.handlers):
         fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        for handler in (RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"), logging.StreamHandler()):
+        for handler in (_PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"),
+                        logging.StreamHandler()):
             handler.setFormatter(fmt)
             handler._annotator = True
             root.addHandler(handler)
