@@ -92,13 +92,14 @@ def main() -> None:
             corpus.apply(plan_add_stance(corpus, doc_id, "ceasefire", "FAVOR", holder_text=f"h{s}", ev_start=s, ev_end=e))
         except Exception:  # a repeated sentence is a duplicate: skip it
             pass
-    from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
 
+    from annotator.session.session import Session
+    from annotator.ui.edits import EditRunner
     from annotator.ui.stance_panel import StancePanel
 
     app = QApplication.instance() or QApplication([])
-    panel = StancePanel(corpus, QUndoStack())
+    panel = StancePanel(EditRunner(Session(corpus)))
     panel.set_document(doc_id, text)
     n = len(corpus.stances(doc_id))
     print(f"panel reload ({n} records): {median_ms(panel.reload, 30):.2f} ms")
