@@ -41,8 +41,14 @@ def import_command(
     def progress(done: int, total: int | None) -> None:
         bar.update(done - bar.n)
 
+    from annotator.core.errors import AnnotatorError
+
     try:
         report = import_paths(corpus, paths, model=None, nlp=nlp, batch_size=batch_size, n_process=n_process, on_progress=progress)
+    except AnnotatorError as exc:  # e.g. the database stayed locked by another program: named, no traceback
+        bar.close()
+        corpus.close()
+        fail(str(exc), exc.exit_code)
     finally:
         bar.close()
         corpus.close()

@@ -280,3 +280,27 @@ def _locked_message(db_path: Path, holder: dict[str, str]) -> str:
         "Close it there first: two programs editing one database could lose each other's edits. "
         "Read-only commands (stats, export) still work."
     )
+
+
+def sqlite_lock_holders(db_path: Path) -> str:
+    """Who holds SQLite's locks on the database file, from /proc/locks: "process 123 (sqlite3 x.db)".
+
+    For the message when SQLite stays busy past busy_timeout; "another program" where /proc is missing.
+    """
+    try:
+        st = os.stat(db_path)
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return "another program"
+    me = os.getpid()
+    ident = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    pids = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) > 5 and parts[5] == ident and parts[4].isdigit():
+            pid = int(parts[4])
+            if pid != me and pid not in pids:
+                pids.append(pid)
+    if not pids:
+        return "another program"
+    return ", ".join(f"process {pid}" + (f" ({cmd})" if (cmd := _command_line(str(pid))) else "") for pid in pids)
