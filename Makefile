@@ -39,6 +39,7 @@ bench: bench-import bench-ui bench-export
 
 reliability: $(STAMP)
 	$(PY) benchmarks/kill_harness.py --kills 1000
+	$(PY) benchmarks/power_cut.py --cuts 500
 
 clean-venv:
 	rm -rf $(VENV)
