@@ -35,6 +35,14 @@ def timestamped(parent: Path) -> Path:
 
 
 def check_target(target: Path) -> None:
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        here = None
+    resolved = target.resolve()
+    if here is not None and (resolved == here or resolved in here.parents):
+        raise FolderError(f"{target} is the current folder (or holds it): the export replaces its output folder as a whole, "
+                          "so give a new folder's name, e.g. --out ./export")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise FolderError(f"{target} already exists and is not an empty folder: choose a new output folder")
 

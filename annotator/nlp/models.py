@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import importlib.util
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def load_ner(name: str | None = None):
     tried = [name]
     try:
         nlp = spacy.load(name, exclude=EXCLUDE)
-    except (OSError, ImportError, ValueError) as exc:
+    except (OSError, ImportError, ValueError, configparser.Error) as exc:  # a broken config.cfg (a duplicate section)
         if Path(name).exists():
             raise ModelError(f"could not load the spaCy pipeline at {name}: {exc}") from exc
         raise ModelError(

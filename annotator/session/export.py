@@ -168,7 +168,7 @@ def export_corpus(
             raise ExportError(_nothing_to_export(corpus, options))
         lang = corpus.meta("lang", "en") or "en"
         nlp = _tokenizer(lang)
-        target = Path(options.out) if options.out else default_out()
+        target = Path(os.path.abspath(options.out if options.out else default_out()))
         try:
             # an export holds the corpus's text: it gets the database's permissions (0600 stays 0600)
             with AtomicFolder(target, mode=_mode_of(corpus.path)) as tmp:
