@@ -29,9 +29,9 @@ from annotator.session.stances import plan_add_stance, plan_delete_stance, snap_
 
 
 def long_article(min_chars: int = 110_000) -> tuple[str, list[tuple[int, int, str]]]:
-    from annotator.nlp.models import load_ner
+    from annotator.nlp.preannotators import load_pipeline
 
-    nlp = load_ner()
+    nlp = load_pipeline()
     pieces = []
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8").strip()

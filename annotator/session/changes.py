@@ -62,7 +62,21 @@ class Change:
             raise ValueError("nothing to compose")
         docs = {c.doc_id for c in changes}
         doc_id = docs.pop() if len(docs) == 1 else None
-        return Change(action, doc_id, tuple(op for c in changes for op in c.ops))
+        ops: list[Op] = []
+        updates: dict[tuple[str, object], int] = {}  # (table, primary key) -> index of its update in ops
+        for op in (op for c in changes for op in c.ops):
+            key = (op.table, (op.before or {}).get(PRIMARY_KEYS.get(op.table, "id")))
+            if op.before is not None and op.after is not None and key in updates:
+                prior = ops[updates[key]]
+                if op == prior:  # planned twice (e.g. each part moves a new document to in progress): once is enough
+                    continue
+                if all(prior.after.get(k) == v for k, v in op.before.items() if k in prior.after):
+                    ops[updates[key]] = Op(op.table, prior.before, {**prior.after, **op.after})
+                    continue
+            if op.before is not None and op.after is not None:
+                updates[key] = len(ops)
+            ops.append(op)
+        return Change(action, doc_id, tuple(ops))
 
     def docs(self) -> set[int]:
         """Every document whose rows this change touches (a bulk change may span many)."""

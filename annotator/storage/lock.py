@@ -29,7 +29,7 @@ from pathlib import Path
 
 from annotator.core.errors import Kind
 from annotator.storage import integrity
-from annotator.storage.db import DatabaseError
+from annotator.storage.errors import DatabaseError
 
 
 class DatabaseLocked(DatabaseError):
