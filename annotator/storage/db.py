@@ -58,6 +58,7 @@ class _LiveConnection(sqlite3.Connection):
 
     live_path: Path | None = None
     temp_copy: Path | None = None  # a migrated copy read instead of an older file (read-only opens)
+    after_commit = None  # called after each write_transaction commits (the writer lock records the WAL's salts)
 
     def close(self) -> None:
         live, self.live_path = self.live_path, None
@@ -112,10 +113,13 @@ def write_transaction(db) -> Iterator[None]:
             pass
         raise
     db.execute("COMMIT")
+    hook = getattr(conn, "after_commit", None)
+    if hook is not None:
+        hook()
 
 
 def open_database(
-    path: str | Path, *, migrate: bool = True, thorough: bool = False, read_only: bool = False
+    path: str | Path, *, migrate: bool = True, thorough: bool = False, read_only: bool = False, wal_salts: str | None = None
 ) -> sqlite_utils.Database:
     """Open (creating if needed) and migrate a corpus database; `read_only`: open it with SQLite's read-only mode.
 
@@ -125,7 +129,8 @@ def open_database(
     an unclean shutdown); otherwise only the header is checked, to keep opening fast. Every check
     runs on a read-only connection: closing a read-write one would checkpoint a `-wal` into the
     file, so a refused file is truly left unchanged. A `-wal` that belongs to another database is
-    set aside (ForeignWal) before the file is ever opened read-write.
+    set aside (ForeignWal) before the file is ever opened read-write; `wal_salts` are the salts the
+    last writer recorded (InstanceLock.last_wal), when it did not shut down cleanly.
     """
     p = Path(path)
     if p.exists() and p.is_dir():
@@ -134,7 +139,7 @@ def open_database(
         return _open_read_only(p, thorough)
     live = integrity.is_live(p)  # already checked by this process; must not be read with plain I/O
     if p.exists() and not live:
-        _check_before_writing(p, thorough)
+        _check_before_writing(p, thorough, wal_salts)
     conn = None
     try:
         conn = _connect(p)
@@ -160,7 +165,7 @@ def open_database(
     return db
 
 
-def _check_before_writing(p: Path, thorough: bool) -> None:
+def _check_before_writing(p: Path, thorough: bool, wal_salts: str | None) -> None:
     problem = integrity.header_problem(p)
     size = p.stat().st_size
     if problem is None and size == 0 and backup_dir(p).is_dir():
@@ -169,12 +174,12 @@ def _check_before_writing(p: Path, thorough: bool) -> None:
         raise DatabaseDamaged(p, problem)
     if size == 0:
         return
-    foreign = integrity.foreign_wal(p)
+    foreign = integrity.foreign_wal(p, wal_salts)
     if foreign:
         aside = _set_aside_wal(p)
         raise ForeignWal(
             f"{p.name} had a -wal file beside it that does not belong to it ({foreign}). It was not applied: it was "
-            f"moved to {aside}. {p.name} itself was not changed; open it again to continue."
+            f"moved to {aside}. {p.name} itself was not changed and opens without it."
         )
     if thorough or size <= integrity.QUICK_CHECK_MAX_BYTES:
         problem = integrity.check_file(p, full=False)

@@ -48,6 +48,8 @@ class _Held:
     count: int
     unclean: bool
     file_fd: int | None = None  # the flock on the database file itself (its identity, whatever its name)
+    previous_wal: str | None = None  # WAL salts the last (unclean) writer recorded
+    wal: str | None = None  # WAL salts recorded by this process
 
 
 _held: dict[str, _Held] = {}
@@ -69,6 +71,7 @@ class InstanceLock:
         self.held = False
         self.shared = False
         self.unclean = False  # the previous writer was killed or crashed
+        self.last_wal: str | None = None  # the WAL salts that writer recorded after its last commit
 
     def acquire(self) -> InstanceLock:
         with _guard:
@@ -77,8 +80,8 @@ class InstanceLock:
             if held is not None:
                 held.count += 1
             else:
-                fd, unclean = self._take()
-                held = _Held(fd, 1, unclean)
+                fd, unclean, previous_wal = self._take()
+                held = _Held(fd, 1, unclean, previous_wal=previous_wal)
                 try:
                     self._pin(held)
                 except BaseException:
@@ -86,6 +89,7 @@ class InstanceLock:
                     raise
                 _held[self._key] = held
             self.unclean = held.unclean and not self.shared  # the first opener checks the file; that is enough
+            self.last_wal = held.previous_wal if self.unclean else None
             self.held = True
         return self
 
@@ -101,12 +105,31 @@ class InstanceLock:
             del _held[self._key]
             self._drop(held)
 
-    def pin(self) -> None:
-        """Also lock the database file by identity once it exists (call after creating it)."""
+    def pin(self, conn=None) -> None:
+        """Also lock the database file by identity once it exists (call after creating it); with the
+        writer's connection, record its WAL's salts after each commit (see integrity.foreign_wal)."""
         with _guard:
             held = _held.get(self._key)
             if held is not None and held.file_fd is None:
                 self._pin(held)
+        if conn is not None:
+            conn.after_commit = self._note_wal
+
+    def _note_wal(self) -> None:
+        """After a commit: if SQLite restarted the WAL (new salts), write them into the lock file, synced.
+
+        Reading the -wal with plain I/O is safe here: SQLite's locks are on the database and -shm files.
+        """
+        salts = integrity.wal_salts(self.db_path.resolve().with_name(self.db_path.resolve().name + "-wal"))
+        with _guard:
+            held = _held.get(self._key)
+            if held is None or salts is None or salts == held.wal:
+                return
+            held.wal = salts
+            data = (_describe_self() + f"wal={salts}\n").encode()
+            os.ftruncate(held.fd, 0)
+            os.pwrite(held.fd, data, 0)
+            os.fsync(held.fd)
 
     def _pin(self, held: _Held) -> None:
         """flock the database file itself: every name of it (hard links) meets this lock.
@@ -153,7 +176,7 @@ class InstanceLock:
     def __exit__(self, *exc) -> None:
         self.release()
 
-    def _take(self) -> tuple[int, bool]:
+    def _take(self) -> tuple[int, bool, str | None]:
         for _ in range(20):
             fd = self._open()
             if fd is None:
@@ -174,11 +197,12 @@ class InstanceLock:
             if not same:  # the holder released and deleted the file between our open and flock
                 os.close(fd)
                 continue
-            unclean = bool(_read(fd).strip())
+            previous = _read(fd)
+            unclean = bool(previous.strip())
             os.ftruncate(fd, 0)  # a lock file of ours (checked in _open), never another file
             os.pwrite(fd, _describe_self().encode(), 0)
             os.fsync(fd)
-            return fd, unclean
+            return fd, unclean, _parse(previous).get("wal") if unclean else None
         raise DatabaseError(f"could not take the lock {self.path}: it keeps changing")
 
 

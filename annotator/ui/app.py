@@ -61,6 +61,7 @@ def open_window(db_path: Path):
     import importlib.util
 
     from annotator.storage import DatabaseDamaged, DatabaseError
+    from annotator.storage.db import ForeignWal
     from annotator.ui.main_window import MainWindow
 
     while True:
@@ -75,6 +76,9 @@ def open_window(db_path: Path):
 
             if not offer_restore(db_path, exc):
                 return None  # the user chose to quit; the file was not changed
+        except ForeignWal as exc:  # set aside, never applied: say so, then open the file as it is
+            log.warning("%s", exc)
+            QMessageBox.warning(None, "A -wal file was set aside", str(exc))
         except DatabaseError as exc:  # not SQLite, newer schema, held by another process
             log.error("cannot open %s: %s", db_path, exc)
             QMessageBox.critical(None, "Cannot open the database", str(exc))
