@@ -93,9 +93,10 @@ class Corpus:
         self._instance = None if read_only else InstanceLock(self.path).acquire()
         try:
             # after a kill or crash the whole file is checked, otherwise only cheaply (see storage.integrity)
-            self.db = open_database(self.path, read_only=read_only, thorough=bool(self._instance and self._instance.unclean))
+            self.db = open_database(self.path, read_only=read_only, thorough=bool(self._instance and self._instance.unclean),
+                                    wal_salts=self._instance.last_wal if self._instance else None)
             if self._instance:
-                self._instance.pin()  # a new file exists only now: lock it by identity too
+                self._instance.pin(self.db.conn)  # lock a new file by identity too; record the WAL's salts
         except BaseException:
             if getattr(self, "db", None) is not None:
                 self.db.conn.close()
