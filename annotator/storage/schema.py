@@ -216,6 +216,61 @@ def m0004_history_kind(db):
         """,
     )
 
+
+@migrations(name="0009_review")
+def m0009_review(db):
+    """Review corpora: every analyst's version of a document, and the reviewer's decisions.
+
+    `versions` is written once when a review corpus is built and never edited: it is what each
+    analyst said (spans and stances as JSON, their status and when they last changed it), kept
+    beside the adjudicated gold so who said what survives the review. `review_decisions` holds
+    one row per settled difference (take an analyst's version, both, reject, by hand); it is
+    edited only through Changes, so deciding is undoable like any edit. Ordinary corpora leave
+    both tables empty.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            ts TEXT NOT NULL DEFAULT '',
+            spans TEXT NOT NULL DEFAULT '[]',
+            stances TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (doc_id, annotator)
+        );
+        CREATE TABLE review_decisions (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            item TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            UNIQUE (doc_id, item)
+        );
+        """,
+    )
+
+
+# the default colours before the generated palette (annotator.core.palette), for 0013
+_OLD_DEFAULT_COLOURS = {
+    "PERSON": "#f4a3a3", "ORG": "#9ec5f8", "GPE": "#a8e0a0", "NORP": "#f7d08a", "LOC": "#c7e8d0", "DATE": "#d9c2f0",
+    "EVENT": "#f5b8e0", "FAC": "#e0d6b0", "LAW": "#b8e6e6", "MONEY": "#e6e39c", "CARDINAL": "#dddddd",
+    "ORDINAL": "#e3e3e3", "PERCENT": "#d6e4c4", "PRODUCT": "#f0c8a8", "QUANTITY": "#cfd8e8", "TIME": "#e8cfe0",
+    "WORK_OF_ART": "#f2e2c4", "LANGUAGE": "#c4e0f2",
+}
+
+
+@migrations(name="0013_default_palette")
+def m0013_default_palette(db):
+    """Default labels still in their old default colour (GPE, LOC and PERCENT were all green) take the
+    generated palette's; a colour the user chose is left alone."""
+    for label in DEFAULT_LABELS:
+        db.execute("UPDATE labels SET color = ? WHERE name = ? AND lower(color) = ?",
+                   [label.color, label.name, _OLD_DEFAULT_COLOURS[label.name]])
+
+
 @migrations(name="0006_reliability")
 def m0006_reliability(db):
     """A corpus id, and overlapping entities refused by the database itself.

@@ -13,11 +13,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.ui.errors import ErrorReporter, setup_logging
+from annotator.ui.plain import plain_box
 from annotator.ui.theme import apply_theme
 
 ORGANISATION = "annotator"
 APPLICATION = "annotator"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+ICONS = Path(__file__).resolve().parent / "icons"  # package data: there in an installed wheel too
 log = logging.getLogger("annotator.ui")
 
 
@@ -26,7 +27,7 @@ def make_application(argv: list[str] | None = None, dark: bool | None = None) ->
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("annotator")
-    icon = RESOURCES / "icon.svg"
+    icon = ICONS / "icon.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     choice = QSettings().value("view/theme", "system")
@@ -60,7 +61,8 @@ def open_window(db_path: Path):
     """The main window on db_path; a damaged database first offers its backups. None if it cannot be opened."""
     import importlib.util
 
-    from annotator.storage import DatabaseDamaged, DatabaseError
+    from annotator.core.errors import AnnotatorError
+    from annotator.storage import DatabaseDamaged
     from annotator.storage.db import ForeignWal
     from annotator.ui.main_window import MainWindow
 
@@ -70,7 +72,7 @@ def open_window(db_path: Path):
         except DatabaseDamaged as exc:
             log.error("damaged database %s: %s", db_path, exc)
             if importlib.util.find_spec("annotator.ui.restore_dialog") is None:
-                QMessageBox.critical(None, "The database is damaged", str(exc))
+                plain_box(QMessageBox.Critical, "The database is damaged", str(exc)).exec()
                 return None
             from annotator.ui.restore_dialog import offer_restore
 
@@ -78,10 +80,10 @@ def open_window(db_path: Path):
                 return None  # the user chose to quit; the file was not changed
         except ForeignWal as exc:  # set aside, never applied: say so, then open the file as it is
             log.warning("%s", exc)
-            QMessageBox.warning(None, "A -wal file was set aside", str(exc))
-        except DatabaseError as exc:  # not SQLite, newer schema, held by another process
+            plain_box(QMessageBox.Warning, "A -wal file was set aside", str(exc)).exec()
+        except AnnotatorError as exc:  # not SQLite, newer schema, held by another process
             log.error("cannot open %s: %s", db_path, exc)
-            QMessageBox.critical(None, "Cannot open the database", str(exc))
+            plain_box(QMessageBox.Critical, "Cannot open the database", str(exc)).exec()
             return None
 
 

@@ -30,7 +30,14 @@ def test_the_window_sets_a_foreign_wal_aside_says_so_and_opens_the_corpus(tmp_pa
     db.with_name("corpus.db-wal").write_bytes(wal)
     db.with_name("corpus.db-shm").unlink(missing_ok=True)
     shown = []
-    monkeypatch.setattr(ui_app.QMessageBox, "warning", lambda parent, title, text: shown.append((title, text)))
+    class Box:  # the message box, recorded instead of shown modally
+        def __init__(self, icon, title, text):
+            shown.append((title, text))
+
+        def exec(self):
+            return 0
+
+    monkeypatch.setattr(ui_app, "plain_box", Box)
     window = ui_app.open_window(db)
     qtbot.addWidget(window)
     assert window is not None
