@@ -57,6 +57,7 @@ bench: bench-import bench-ui bench-export bench-consistency bench-dashboard benc
 
 reliability: $(STAMP)
 	$(PY) benchmarks/kill_harness.py --kills 1000
+	$(PY) benchmarks/power_cut.py --cuts 500
 
 clean-venv:
 	rm -rf $(VENV)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import time
 from collections import Counter
@@ -141,9 +142,10 @@ def export_corpus(
             raise ExportError(_nothing_to_export(corpus, options))
         lang = corpus.meta("lang", "en") or "en"
         nlp = _tokenizer(lang)
-        target = Path(options.out) if options.out else default_out()
+        target = Path(os.path.abspath(options.out if options.out else default_out()))
         try:
-            with AtomicFolder(target) as tmp:
+            # an export holds the corpus's text: it gets the database's permissions (0600 stays 0600)
+            with AtomicFolder(target, mode=_mode_of(corpus.path)) as tmp:
                 run = _Run(corpus, options, exts, nlp, tmp, plan, progress, cancelled)
                 run.stream(statuses)
                 files = run.close()
@@ -155,6 +157,13 @@ def export_corpus(
     return ExportResult(
         target.absolute(), options.fmt, run.splits, files, run.problems, notes, time.perf_counter() - started
     )
+
+
+def _mode_of(db_path: Path) -> int | None:
+    try:
+        return os.stat(db_path).st_mode & 0o666
+    except OSError:
+        return None
 
 
 def check_options(options: ExportOptions) -> None:

@@ -498,5 +498,30 @@ def m0008_models(db):
     )
 
 
+@migrations(name="0006_reliability")
+def m0006_reliability(db):
+    """A corpus id, and overlapping entities refused by the database itself.
+
+    - meta 'corpus_id': random, made once; backups and copies carry it, so `restore --backup`
+      can refuse a file that is not a backup of this corpus, and a -wal whose pages change it is
+      recognised as another database's (storage.integrity.foreign_wal).
+    - Triggers refuse an entity that overlaps another of its document, on insert and on a move:
+      the session checks first with a friendlier message; this holds for any writer (imports,
+      scripts, a future bug). Rows already overlapping in an old corpus are left as they are.
+    """
+    run_script(
+        db,
+        """
+        INSERT OR IGNORE INTO meta (key, value) VALUES ('corpus_id', lower(hex(randomblob(16))));
+        CREATE TRIGGER spans_no_overlap_insert BEFORE INSERT ON spans
+        WHEN EXISTS (SELECT 1 FROM spans WHERE doc_id = NEW.doc_id AND start < NEW.end AND end > NEW.start)
+        BEGIN SELECT RAISE(ABORT, 'entities would overlap'); END;
+        CREATE TRIGGER spans_no_overlap_update BEFORE UPDATE OF doc_id, start, end ON spans
+        WHEN EXISTS (SELECT 1 FROM spans WHERE doc_id = NEW.doc_id AND id != NEW.id AND start < NEW.end AND end > NEW.start)
+        BEGIN SELECT RAISE(ABORT, 'entities would overlap'); END;
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)
