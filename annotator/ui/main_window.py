@@ -174,6 +174,9 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.open_document(self.first_document())
         self.resume()
+        # the keys go to the article from the start (else Qt gives the first widget, the search box,
+        # the focus: Ctrl+Z and label keys would go into the search)
+        self.article.setFocus()
         QApplication.instance().styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
     @property

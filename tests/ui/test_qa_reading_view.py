@@ -41,3 +41,42 @@ def test_a_stance_on_a_sentence_keeps_the_label_tags_of_its_entities_clear_of_th
     # the tag still sits in its own gap: the character after the entity starts right of it
     [rect] = [r for _, r in view.tag_rects() if abs(r.right() - view.span_rects(span.start, span.end)[-1].right()) < 2]
     assert view.span_rects(span.end, span.end + 1)[0].left() >= rect.right() - 0.5
+
+
+def launch(qtbot, path):
+    """The window as `annotator run` shows it: nobody puts the focus anywhere by hand."""
+    from annotator.ui.main_window import MainWindow
+
+    window = MainWindow(path)
+    qtbot.addWidget(window)
+    window.resize(1300, 850)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_after_a_relaunch_the_keys_go_to_the_article_and_ctrl_z_undoes_the_last_run(qtbot, seeded_db):
+    """Relaunched, the window opened with the focus in the search box: Ctrl+Z undid nothing (the empty
+    search box took it) and a label key was typed into the search instead of relabelling."""
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.session import Corpus
+
+    w = launch(qtbot, seeded_db)
+    assert QApplication.focusWidget() is w.article
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)  # the first entity
+    span = w.article.current()
+    label = next(lb for lb in w.labels if lb.key and lb.name != span.label)
+    qtbot.keyClick(QApplication.focusWidget(), getattr(Qt, f"Key_{label.key.upper()}"))
+    with Corpus(seeded_db) as c:
+        assert next(s for s in c.spans(w.doc_id) if s.start == span.start).label == label.name
+    w.close()
+
+    again = launch(qtbot, seeded_db)
+    assert QApplication.focusWidget() is again.article
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Z, Qt.ControlModifier)
+    with Corpus(seeded_db) as c:
+        assert next(s for s in c.spans(again.doc_id) if s.start == span.start).label == span.label
+    assert again.docs.search_box.text() == ""
