@@ -97,7 +97,9 @@ class _FormArea(QScrollArea):
         return QSize(0, hint.height() + bar)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(0, self.sizeHint().height())
+        # as tall as the form when there is room; on a short screen a few lines, the rest scrolls
+        # (its full height as a minimum grew the window past a 200 % screen when the form opened)
+        return QSize(0, min(self.sizeHint().height(), 6 * self.fontMetrics().height()))
 
 
 class StancePanel(QWidget):

@@ -106,3 +106,25 @@ def test_at_1024x640_the_whole_stance_form_fits_the_panel_without_scrolling_side
             rect = QRect(button.mapTo(area.viewport(), button.rect().topLeft()), button.size())
             assert shown.contains(rect), button.text()
             assert area.horizontalScrollBar().value() == 0
+
+
+def test_opening_the_stance_form_on_a_short_screen_does_not_grow_the_window_past_it(ui, qtbot):
+    """At 200 % on 1920x1080 (960x540 logical) the window opened at 1904x1008 and grew to 1904x1202
+    when S opened the stance form: the form's full height was the panel's minimum, so the status
+    bar and the bottom of the form went off the screen."""
+    w = ui.window
+    w.resize(960, 500)
+    qtbot.waitUntil(lambda: w.height() <= 500)
+    size = w.size()
+    ui.click_at(ui.text.index("sides held talks"))
+    ui.key(Qt.Key_S)
+    panel = w.stance.panel
+    qtbot.waitUntil(panel.editor.isVisible)
+    qtbot.wait(50)
+    assert w.size() == size
+    assert w.statusBar().isVisible() and w.statusBar().geometry().bottom() <= w.height()
+    area = panel.form_area
+    # the form scrolls inside the panel; Save is reachable
+    area.ensureWidgetVisible(panel.editor.save_button, 0, 0)
+    assert area.viewport().rect().contains(panel.editor.save_button.geometry().translated(
+        panel.editor.mapTo(area.viewport(), panel.editor.rect().topLeft())))
