@@ -128,3 +128,28 @@ def test_opening_the_stance_form_on_a_short_screen_does_not_grow_the_window_past
     area.ensureWidgetVisible(panel.editor.save_button, 0, 0)
     assert area.viewport().rect().contains(panel.editor.save_button.geometry().translated(
         panel.editor.mapTo(area.viewport(), panel.editor.rect().topLeft())))
+
+
+def test_review_cells_show_an_entity_text_with_markup_literally_in_their_tooltips(open_window, tmp_path):
+    """The review table's tooltips repeated each analyst's version unescaped: an entity text such as
+    `<b>Zelensky</b>` was rendered bold (and `<img>` would load) when the mouse rested on the cell."""
+    from multi_team import annotate, team
+    from PySide6.QtGui import QTextDocument
+
+    from annotator.session.review import build_review
+
+    text = "<b>Zelensky</b> met Trump in Davos."
+    paths = team(tmp_path, texts=[text], overlap=1)
+    annotate(paths["alice"], "alice", {text: [("<b>Zelensky</b>", "PERSON")]})
+    annotate(paths["bob"], "bob", {text: [("<b>Zelensky</b>", "ORG")]})
+    build_review([paths["alice"], paths["bob"]], tmp_path / "review.db", reviewer="rita")
+    window = open_window(tmp_path / "review.db")
+    table = window.review.panel.table
+    assert table.rowCount() == 1
+    for c in range(table.columnCount()):
+        cell = table.item(0, c)
+        shown = QTextDocument()
+        shown.setHtml(cell.toolTip())  # what Qt's tooltip draws for this text
+        if c:  # the versions and the decision: the tooltip says the cell's text, literally
+            assert shown.toPlainText().strip() == cell.text()
+    assert "<b>Zelensky</b>" in table.item(0, 1).text()
