@@ -153,3 +153,29 @@ def test_review_cells_show_an_entity_text_with_markup_literally_in_their_tooltip
         if c:  # the versions and the decision: the tooltip says the cell's text, literally
             assert shown.toPlainText().strip() == cell.text()
     assert "<b>Zelensky</b>" in table.item(0, 1).text()
+
+
+def test_in_the_dark_theme_a_search_hit_on_an_entity_keeps_its_label_tag_readable(ui, qtbot):
+    """Dark theme, Ctrl+F "Davos", Enter: the hits turn marker-yellow with black text, but the GPE tag
+    after each hit was still painted in the entity's light text colour: light grey on yellow."""
+    from PySide6.QtGui import QColor
+
+    from annotator.ui.main_window import SEARCH_HIT_COLOUR
+    from annotator.ui.theme import contrast
+
+    w, view = ui.window, ui.window.article
+    w.theme_actions["dark"].trigger()
+    qtbot.keyClick(w, Qt.Key_F, Qt.ControlModifier)
+    qtbot.keyClicks(w.docs.search_box, "Davos")
+    qtbot.keyClick(w.docs.search_box, Qt.Key_Return)
+    span = ui.span_of("Davos")
+    assert (span.start, span.end) in w.article._marks["search"][0]
+    view.ensure_visible(span.start, span.end)
+    qtbot.wait(20)
+    [rect] = [r for _, r in view.tag_rects() if abs(r.right() - view.span_rects(span.start, span.end)[-1].right()) < 2]
+    image = view.viewport().grab().toImage()
+    ratio = view.devicePixelRatioF()
+    yellow = QColor(SEARCH_HIT_COLOUR)
+    inks = [image.pixelColor(int(x * ratio), int(y * ratio))
+            for x in range(int(rect.left()), int(rect.right())) for y in range(int(rect.top()), int(rect.bottom()))]
+    assert max(contrast(c, yellow) for c in inks) >= 4.5  # the tag's letters read on the hit's yellow
