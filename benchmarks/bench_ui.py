@@ -162,18 +162,25 @@ def bench_in_process(folder: Path, runs: int) -> None:
         app.processEvents()
         assert PaintCounter.n > before, "nothing was repainted"
 
-    # 1. open until fully highlighted
-    times = []
-    for k in range(runs):
-        target = 1 + (k + 1) % 2
+    # 1. open until fully highlighted; with the label tags on (the default) and off (View ▸ Labels on
+    # entities), alternating in one run so that the load of the machine weighs on both alike
+    times, plain = [], []
+    for k in range(runs * 2):
+        tags = k % 2 == 0
+        w.act_tags.setChecked(tags)
+        app.processEvents()
+        target = 1 + (k + 1) % 2  # never the open one
         before = view.highlighter.blocks_drawn
         t = time.perf_counter()
         w.open_document(target)
         settle()
-        times.append((time.perf_counter() - t) * 1000)
+        (times if tags else plain).append((time.perf_counter() - t) * 1000)
         assert view.highlighter.blocks_drawn - before >= view.document().blockCount()
-        assert len(view.spans) == 1000
+        assert len(view.spans) == 1000 and bool(view.tag_rects()) == tags
+    w.act_tags.setChecked(True)
+    app.processEvents()
     report("open 10k words / 1,000 entities", times, TARGETS["open"])
+    report("  the same, labels on entities off", plain, TARGETS["open"])
     words = len(w.document.text.split())
     shown = len(view.highlighted_ranges())
     print(f"{'':<44} ({words:,} words, {len(w.document.text):,} characters, {view.document().blockCount()} blocks, "
