@@ -219,6 +219,9 @@ class ArticleView(QPlainTextEdit):
             b = QPointF(target[0].left() + 4, target[0].top())
         lift = min(60.0, 18.0 + abs(a.y() - b.y()) / 4 + abs(a.x() - b.x()) / 8)
         top = min(a.y(), b.y()) - lift
+        # the curve rises 3/4 of the way to its control points: keep its peak inside the viewport
+        # (a stance in the title went up out of the article's top edge)
+        top = max(top, (2.0 - 0.25 * min(a.y(), b.y())) / 0.75)
         path = QPainterPath(a)
         path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
         return frames, path

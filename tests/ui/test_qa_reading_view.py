@@ -179,3 +179,23 @@ def test_in_the_dark_theme_a_search_hit_on_an_entity_keeps_its_label_tag_readabl
     inks = [image.pixelColor(int(x * ratio), int(y * ratio))
             for x in range(int(rect.left()), int(rect.right())) for y in range(int(rect.top()), int(rect.bottom()))]
     assert max(contrast(c, yellow) for c in inks) >= 4.5  # the tag's letters read on the hit's yellow
+
+
+def test_the_arc_of_a_stance_in_the_title_stays_inside_the_article(ui, qtbot):
+    """A stance tagged on the title (caret in it, S, 1, F) and selected: its holder "Ukraine" and the
+    evidence are on the first line, and the arc between them went up out of the article's top edge
+    (only its feet were drawn)."""
+    w, view = ui.window, ui.window.article
+    ui.click_at(ui.text.index("peace deal"))
+    assert view.verticalScrollBar().value() == 0
+    ui.key(Qt.Key_S)
+    assert w.stance.panel.editor.holder.currentText() == "Ukraine"
+    press(qtbot, w.stance.panel.editor, Qt.Key_1, Qt.Key_F)
+    w.stance.focus_list()
+    qtbot.keyClick(w.stance.panel.tree, Qt.Key_Down)
+    qtbot.keyClick(w.stance.panel.tree, Qt.Key_Down)
+    qtbot.waitUntil(lambda: view.link() is not None)
+    frames, path = view.link_geometry()
+    assert not path.isEmpty()
+    assert path.boundingRect().top() >= 0
+    assert view.viewport().rect().contains(path.boundingRect().toAlignedRect())
