@@ -171,7 +171,7 @@ def preannotate(
     """
     if partition_size < 1 or batch_size < 1:
         raise BadInput("--partition-size and --batch-size must be at least 1")
-    from annotator.io.readers import read_paths
+    from annotator.io.readers import read_paths, shown
 
     started = time.perf_counter()
     inputs = [str(p) for p in inputs]
@@ -185,7 +185,7 @@ def preannotate(
         raise StorageFailed(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
     with _dir_lock(out):
         _sweep_temporaries(out)
-        manifest = _open_manifest(out, [os.path.abspath(p) for p in inputs], model, kind, report.model, partition_size)
+        manifest = _open_manifest(out, [shown(os.path.abspath(p)) for p in inputs], model, kind, report.model, partition_size)
         run = _Run(client, out, manifest, report, model, kind, batch_size, window, on_progress)
         try:
             for k, records in enumerate(_partitions(read_paths(inputs), partition_size, report)):
@@ -383,6 +383,10 @@ def _write_shard(path: Path, tasks: list[dict]) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise StorageFailed(f"cannot write the shard {path}: {exc.strerror or exc}") from None
+    except BaseException:  # a task that cannot be encoded, Ctrl+C: no half-written file stays behind
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def _shard_fingerprint(path: Path) -> tuple[str, int, int] | None:
