@@ -168,6 +168,20 @@ def test_a_rerun_skips_written_shards_and_redoes_only_what_is_missing(tmp_path, 
         preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=5)
 
 
+def test_a_rerun_on_a_shorter_input_drops_the_shards_past_its_end(tmp_path, ruler, client):
+    """Before, part-000004 of the longer input stayed: `import` brought back 4 records no longer in the input."""
+    texts = write_corpus(tmp_path / "in", 20)
+    out = tmp_path / "out"
+    preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=4)
+    texts = write_corpus(tmp_path / "in", 14)
+    report = preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=4)
+    assert (report.shards_skipped, report.shards_written, report.shards_removed, report.documents_removed) == (3, 1, 1, 4)
+    assert sorted(p.name for p in out.glob("part-*")) == [f"part-{k:06d}.jsonl" for k in range(4)]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["documents"] == 14 and [s["partition"] for s in manifest["shards"]] == [0, 1, 2, 3]
+    assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
+
+
 def test_files_and_folders_whose_names_are_not_utf8_are_preannotated_and_imported(tmp_path, ruler, client):
     """Latin-1 names from an old archive: before, the shard's meta could not be written (UnicodeEncodeError)."""
     from annotator.session.corpus import Corpus
