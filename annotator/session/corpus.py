@@ -44,7 +44,7 @@ log = logging.getLogger("annotator.session")
 UNFINISHED = "unfinished"  # a filter: new or in progress
 N_SPANS = "(SELECT count(*) FROM spans WHERE spans.doc_id = documents.id)"
 STANCE_COLS = (
-    "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator"
+    "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator, holder_actor_id"
 )
 
 
@@ -423,8 +423,8 @@ class Corpus:
         # only the rows this change wrote can clash; checked inside the transaction as the last guard
         for op in change.touched("spans"):
             row = op.after
-            if row is None:
-                continue
+            if row is None or op.before is not None and (op.before.get("start"), op.before.get("end")) == (row.get("start"), row.get("end")):
+                continue  # deleted, or not moved (a relabel or a link): nothing new can clash
             clash = self.db.execute(
                 "SELECT start, end FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ? LIMIT 1",
                 [row["doc_id"], row["id"], row["end"], row["start"]],
