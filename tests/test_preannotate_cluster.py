@@ -168,6 +168,49 @@ def test_a_rerun_skips_written_shards_and_redoes_only_what_is_missing(tmp_path, 
         preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=5)
 
 
+def test_a_rerun_on_a_shorter_input_drops_the_shards_past_its_end(tmp_path, ruler, client):
+    """Before, part-000004 of the longer input stayed: `import` brought back 4 records no longer in the input."""
+    texts = write_corpus(tmp_path / "in", 20)
+    out = tmp_path / "out"
+    preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=4)
+    texts = write_corpus(tmp_path / "in", 14)
+    report = preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=4)
+    assert (report.shards_skipped, report.shards_written, report.shards_removed, report.documents_removed) == (3, 1, 1, 4)
+    assert sorted(p.name for p in out.glob("part-*")) == [f"part-{k:06d}.jsonl" for k in range(4)]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["documents"] == 14 and [s["partition"] for s in manifest["shards"]] == [0, 1, 2, 3]
+    assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
+
+
+def test_files_and_folders_whose_names_are_not_utf8_are_preannotated_and_imported(tmp_path, ruler, client):
+    """Latin-1 names from an old archive: before, the shard's meta could not be written (UnicodeEncodeError)."""
+    from annotator.session.corpus import Corpus
+    from annotator.session.imports import import_paths
+
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/archiv\xe9"))
+    folder.mkdir()
+    Path(os.fsdecode(bytes(folder) + b"/caf\xe9.txt")).write_text("Zelensky spoke in Kyiv.\n", encoding="utf-8")
+    (folder / "ok.txt").write_text("The White House answered.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    report = preannotate([folder], out, client, model=ruler, partition_size=4)
+    assert (report.documents, report.spans, report.rejected) == (2, 3, [])
+    tasks = shard_tasks(out)
+    assert [t["meta"]["input"] for t in tasks] == [
+        str(tmp_path / "archiv\\xe9" / "caf\\xe9.txt"), str(tmp_path / "archiv\\xe9" / "ok.txt")]
+    assert [t["meta"]["file"] for t in tasks] == ["caf\\xe9.txt", "ok.txt"]
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["inputs"] == [str(tmp_path / "archiv\\xe9")]
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert preannotate([folder], out, client, model=ruler, partition_size=4).shards_skipped == 1  # resumes
+    corpus = Corpus(tmp_path / "c.db")
+    try:
+        imported = import_paths(corpus, [out], model=None)
+        assert len(imported.added) == 2 and imported.model_spans == 3 and not imported.rejected
+        direct = import_paths(Corpus(tmp_path / "d.db"), [folder], model=None)
+        assert len(direct.added) == 2 and not direct.rejected
+    finally:
+        corpus.close()
+
+
 def test_a_worker_killed_mid_partition_is_retried_and_every_record_lands_exactly_once(tmp_path, client):
     """The real small model, short texts: slow enough to kill a worker while it runs a partition."""
     texts = write_corpus(tmp_path / "in", 90, short=True)

@@ -58,6 +58,11 @@ def preannotate_command(
         f"into {out}; {report.shards_skipped} shards ({report.documents_skipped} documents) already written (skipped); "
         f"{len(report.rejected)} rejected; {report.seconds:.1f} s, {rate:.1f} documents/s"
     )
+    if report.shards_removed:
+        typer.echo(
+            f"removed {report.shards_removed} shards ({report.documents_removed} documents) an earlier run wrote past the end "
+            "of the inputs, which are shorter now"
+        )
     if report.kept_spans:
         typer.echo(f"{report.kept_spans} documents came with their own spans: written through, not sent to the model")
     if report.spans_dropped:

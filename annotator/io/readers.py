@@ -30,17 +30,26 @@ def read_paths(paths: Iterable[str | Path]) -> Iterator[Record | Rejection]:
         if path.is_dir():
             found, told = yield from _walk(path)
             if not found and not told:
-                yield Rejection(str(given), 0, f"no {SUPPORTED} files in this folder")
+                yield Rejection(shown(given), 0, f"no {SUPPORTED} files in this folder")
             for file in found:
-                yield from _read_once(file, str(file), seen)
+                yield from _read_once(file, shown(file), seen)
         elif not path.exists():
-            yield Rejection(str(given), 0, "no such file or folder")
+            yield Rejection(shown(given), 0, "no such file or folder")
         elif not path.is_file():
-            yield Rejection(str(given), 0, "not a regular file")
+            yield Rejection(shown(given), 0, "not a regular file")
         elif path.suffix.lower() not in SUFFIXES:
-            yield Rejection(str(given), 0, _unsupported(path))
+            yield Rejection(shown(given), 0, _unsupported(path))
         else:
-            yield from _read_once(path, str(given), seen)
+            yield from _read_once(path, shown(given), seen)
+
+
+def shown(path: str | Path) -> str:
+    """A path as text that can be stored and written as UTF-8.
+
+    A file name that is not UTF-8 (Latin-1 from an old archive) reaches Python with surrogate
+    escapes, which SQLite, JSON shards and the terminal all refuse; its bytes are shown as \\xe9.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def _unsupported(path: Path) -> str:
@@ -80,7 +89,7 @@ def _walk(folder: Path) -> Iterator[Rejection]:
             continue
         files.extend(Path(top, n) for n in names if not n.startswith(".") and Path(n).suffix.lower() in SUFFIXES)
     for err in problems:
-        yield Rejection(str(err.filename or folder), 0, f"cannot read the folder: {err.strerror or err}")
+        yield Rejection(shown(err.filename or folder), 0, f"cannot read the folder: {err.strerror or err}")
     return sorted(files, key=lambda p: p.relative_to(folder).parts), told or bool(problems)
 
 
@@ -99,14 +108,8 @@ def _export_files(folder: Path) -> tuple[list[Path], str] | None:
     return [], f"an annotator export in {fmt} format, which cannot be imported back: export with --format jsonl or doccano"
 
 
-def printable(name: str) -> str:
-    """A file name the database and a terminal can hold: bytes that are not UTF-8 (kept by Python as
-    surrogates) shown as \\xNN, so one odd name costs nothing to the files beside it."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def _read_once(path: Path, source: str, seen: set[Path]) -> Iterator[Record | Rejection]:
-    source = printable(source)
+    source = shown(source)
     try:
         key = path.resolve(strict=True)
     except (OSError, RuntimeError) as err:  # a symlink loop (RuntimeError before Python 3.13), a dangling link
@@ -144,4 +147,4 @@ def read_txt(path: Path, source: str) -> Record | Rejection:
     if not text.strip():
         return Rejection(source, 0, "empty text: the file is empty or only whitespace")
     text, _ = normalize_newlines(text)
-    return Record(text=text, title=title_from_text(text), meta={"file": printable(path.name)}, spans=None, source=source, line=0)
+    return Record(text=text, title=title_from_text(text), meta={"file": shown(path.name)}, spans=None, source=source, line=0)

@@ -49,6 +49,8 @@ class PreannotateReport:
     documents_skipped: int = 0  # in shards an earlier run wrote
     spans: int = 0
     spans_dropped: int = 0  # overlapping spans a span-setting pipeline made (a task cannot hold them)
+    shards_removed: int = 0  # an earlier run's shards past the end of inputs that have since become shorter
+    documents_removed: int = 0
     kept_spans: int = 0  # records that came with their own spans: written through, not sent to the model
     rejected: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
@@ -171,7 +173,7 @@ def preannotate(
     """
     if partition_size < 1 or batch_size < 1:
         raise BadInput("--partition-size and --batch-size must be at least 1")
-    from annotator.io.readers import read_paths
+    from annotator.io.readers import read_paths, shown
 
     started = time.perf_counter()
     inputs = [str(p) for p in inputs]
@@ -185,12 +187,14 @@ def preannotate(
         raise StorageFailed(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
     with _dir_lock(out):
         _sweep_temporaries(out)
-        manifest = _open_manifest(out, [os.path.abspath(p) for p in inputs], model, kind, report.model, partition_size)
+        manifest = _open_manifest(out, [shown(os.path.abspath(p)) for p in inputs], model, kind, report.model, partition_size)
         run = _Run(client, out, manifest, report, model, kind, batch_size, window, on_progress)
         try:
-            for k, records in enumerate(_partitions(read_paths(inputs), partition_size, report)):
-                run.add(k, records)
+            n = 0
+            for n, records in enumerate(_partitions(read_paths(inputs), partition_size, report), start=1):
+                run.add(n - 1, records)
             run.drain()
+            run.drop_from(n)
             manifest["complete"] = True
         except KeyboardInterrupt:
             report.interrupted = True
@@ -278,6 +282,29 @@ class _Run:
     def drain(self) -> None:
         while self.pending:
             self._collect(next(self.done))
+
+    def drop_from(self, n: int) -> None:
+        """Shards past the last partition: an earlier run's, from inputs that were longer then.
+
+        Kept, they would bring back records no longer in the inputs (and count them in the
+        manifest); dropped from the manifest first, then from the folder, so a kill in between
+        leaves only unlisted files that the next complete run drops.
+        """
+        stale = sorted({k for k in self.shards if k >= n} | {
+            int(p.name[5:11]) for p in self.out.glob("part-*.jsonl") if p.name[5:11].isdigit() and int(p.name[5:11]) >= n})
+        if not stale:
+            return
+        for k in stale:
+            self.report.shards_removed += 1
+            self.report.documents_removed += self.shards.pop(k, {}).get("documents", 0)
+        self.manifest["shards"] = [self.shards[i] for i in sorted(self.shards)]
+        self.manifest["documents"] = sum(s["documents"] for s in self.shards.values())
+        self.manifest["spans"] = sum(s["spans"] for s in self.shards.values())
+        _write_manifest(self.out, self.manifest)
+        for k in stale:
+            with contextlib.suppress(FileNotFoundError):
+                (self.out / shard_name(k)).unlink()
+        _sync_dir(self.out)
 
     def cancel(self) -> None:
         self.client.cancel(list(self.pending))
@@ -383,6 +410,10 @@ def _write_shard(path: Path, tasks: list[dict]) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise StorageFailed(f"cannot write the shard {path}: {exc.strerror or exc}") from None
+    except BaseException:  # a task that cannot be encoded, Ctrl+C: no half-written file stays behind
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def _shard_fingerprint(path: Path) -> tuple[str, int, int] | None:
