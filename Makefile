@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export bench-dashboard bench-agreement bench-train bench-preannotate reliability palette clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export bench-consistency bench-dashboard bench-agreement bench-train bench-preannotate reliability palette clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -35,6 +35,9 @@ bench-ui: $(STAMP)
 bench-export: $(STAMP)
 	$(PY) benchmarks/bench_export.py
 
+bench-consistency: $(STAMP)
+	$(PY) benchmarks/bench_consistency.py
+
 bench-dashboard: $(STAMP)
 	$(QT_ENV) $(PY) benchmarks/bench_dashboard.py
 
@@ -50,10 +53,11 @@ bench-preannotate: $(STAMP)
 palette: $(STAMP)
 	$(PY) benchmarks/palette.py
 
-bench: bench-import bench-ui bench-export bench-dashboard bench-agreement
+bench: bench-import bench-ui bench-export bench-consistency bench-dashboard bench-agreement
 
 reliability: $(STAMP)
 	$(PY) benchmarks/kill_harness.py --kills 1000
+	$(PY) benchmarks/power_cut.py --cuts 500
 
 clean-venv:
 	rm -rf $(VENV)

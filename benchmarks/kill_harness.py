@@ -12,13 +12,14 @@ checks:
   - PRAGMA integrity_check is ok;
   - every acknowledged change is in the history, in order, with the same ops (else: lost);
   - the rows equal a replay of the acknowledged ops on the state before the child started,
-    or that plus the one change in flight (committed, not yet acknowledged) as a whole; the
-    per-document entity counts agree with the spans (else: half-applied);
+    or that plus the one change in flight (committed, not yet acknowledged) as a whole, and no
+    entity outlives its document (else: half-applied);
   - every backup in the backups folder passes integrity_check.
 Imports: `annotator import --model none` over generated .txt and .jsonl files, killed again and
-again; after each kill only whole documents (all their spans) are stored, no text twice; a
-final run completes the corpus exactly. Exports: `annotator export` killed midway leaves
-either no output folder or a complete one.
+again; after each kill every stored document is one of the files' texts with exactly its title,
+meta, status and entities, no text twice; a final run completes the corpus exactly.
+Exports: `annotator export` killed midway leaves either no output folder or one whose files are
+byte for byte those of a clean export with the same seed (manifest.json: all but its "created" time).
 """
 
 from __future__ import annotations
@@ -317,33 +318,40 @@ def edit_kills(workdir: Path, kills: int, seed: int, max_delay: float, log) -> d
 
 
 # ---------------------------------------------------------------- imports
-def make_import_files(folder: Path, n_txt: int, n_jsonl: int, per_jsonl: int) -> dict[str, list]:
-    """Files to import, and what each distinct text must end up as: {sha256: sorted spans}."""
+def make_import_files(folder: Path, n_txt: int, n_jsonl: int, per_jsonl: int) -> dict[str, dict]:
+    """Files to import, and what each distinct text must end up as: {sha256: {title, meta, status, spans}}."""
     folder.mkdir(parents=True)
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    expected: dict[str, list] = {}
+    expected: dict[str, dict] = {}
     for i in range(n_txt):
         text = f"Article {i}.\n" + seeds[i % len(seeds)]
         (folder / f"a{i:04d}.txt").write_text(text, encoding="utf-8")
-        expected[hashlib.sha256(text.encode()).hexdigest()] = []
+        expected[hashlib.sha256(text.encode()).hexdigest()] = {
+            "title": f"Article {i}.", "meta": {"file": f"a{i:04d}.txt"}, "status": "new", "spans": []}
     for f in range(n_jsonl):
         with (folder / f"b{f}.jsonl").open("w", encoding="utf-8") as fh:
             for i in range(per_jsonl):
                 j = i if i % 50 else i - 1  # every 50th line repeats the previous one: a duplicate to skip
                 text = f"Report {f}-{j}: Zelensky met Witkoff in Kyiv on day {j}."
-                spans = [[text.index("Zelensky"), text.index("Zelensky") + 8, "PERSON"],
-                         [text.index("Kyiv"), text.index("Kyiv") + 4, "GPE"]]
-                fh.write(json.dumps({"text": text, "label": spans}) + "\n")
-                expected[hashlib.sha256(text.encode()).hexdigest()] = sorted(tuple(s) for s in spans)
+                spans = [{"start": text.index("Zelensky"), "end": text.index("Zelensky") + 8, "label": "PERSON"},
+                         {"start": text.index("Kyiv"), "end": text.index("Kyiv") + 4, "label": "GPE"}]
+                answer = ["accept", "reject", "ignore"][j % 3]  # Prodigy: the answer sets the status
+                meta = {"title": f"Report {f}-{j}", "day": j}
+                fh.write(json.dumps({"text": text, "spans": spans, "answer": answer, "meta": meta}) + "\n")
+                expected[hashlib.sha256(text.encode()).hexdigest()] = {
+                    "title": f"Report {f}-{j}", "meta": meta,
+                    "status": {"accept": "accepted", "reject": "in_progress", "ignore": "skipped"}[answer],
+                    "spans": sorted((s["start"], s["end"], s["label"]) for s in spans)}
     return expected
 
 
-def check_import_state(db: Path, expected: dict[str, list]) -> tuple[bool, int, str]:
+def check_import_state(db: Path, expected: dict[str, dict]) -> tuple[bool, int, str]:
     conn = sqlite3.connect(db)
     try:
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             return False, 0, "integrity check failed"
         docs = conn.execute("SELECT id, sha256 FROM documents").fetchall()
+        rows = {r[0]: r[1:] for r in conn.execute("SELECT id, title, meta, status FROM documents")}
         spans: dict[int, list] = {}
         for doc_id, s, e, label in conn.execute("SELECT doc_id, start, end, label FROM spans"):
             spans.setdefault(doc_id, []).append((s, e, label))
@@ -356,8 +364,13 @@ def check_import_state(db: Path, expected: dict[str, list]) -> tuple[bool, int, 
     for doc_id, sha in docs:
         if sha not in expected:
             return False, len(docs), f"document {doc_id} is not one of the files' texts"
-        if sorted(spans.get(doc_id, [])) != expected[sha]:
+        want = expected[sha]
+        if sorted(spans.get(doc_id, [])) != want["spans"]:
             return False, len(docs), f"document {doc_id} is stored without all of its entities"
+        title, meta, status = rows[doc_id]
+        if (title, json.loads(meta), status) != (want["title"], want["meta"], want["status"]):
+            return False, len(docs), (f"document {doc_id} has title/meta/status {(title, meta, status)!r}, "
+                                      f"its file says {(want['title'], want['meta'], want['status'])!r}")
     return True, len(docs), ""
 
 
@@ -436,9 +449,8 @@ def export_kills(workdir: Path, kills: int, seed: int, log) -> dict:
     duration = time.perf_counter() - t0
     if full.returncode != 0:
         raise RuntimeError(f"the export failed:\n{full.stderr}")
-    reference = sorted(p.relative_to(workdir / "exports" / "complete").as_posix()
-                       for p in (workdir / "exports" / "complete").rglob("*"))
-    fig = {"export_kills": 0, "export_kills_midway": 0, "export_partial_outputs": 0,
+    reference = _tree(workdir / "exports" / "complete")
+    fig = {"export_kills": 0, "export_kills_midway": 0, "export_partial_outputs": 0, "export_outputs_compared": 0,
            "export_seconds_full_run": round(duration, 2)}
     for k in range(kills):
         out = workdir / "exports" / f"killed-{k}"
@@ -455,12 +467,29 @@ def export_kills(workdir: Path, kills: int, seed: int, log) -> dict:
         fig["export_kills"] += 1
         fig["export_kills_midway"] += not finished and writing and not out.exists()
         if out.exists():
-            got = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+            got = _tree(out)
+            fig["export_outputs_compared"] += 1
             if got != reference:
                 fig["export_partial_outputs"] += 1
-                log(f"export kill {k}: {out} holds {len(got)} files, a complete export has {len(reference)}")
+                differ = sorted(set(got) ^ set(reference)) or [n for n in got if got[n] != reference[n]]
+                log(f"export kill {k}: {out} differs from a clean export: {differ[:5]}")
     fig["export_hidden_leftovers"] = len(list((workdir / "exports").glob(".*.tmp")))
     return fig
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes by relative path; manifest.json without its creation time (the one thing two
+    clean exports with the same seed do not share)."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.name == "manifest.json":
+                manifest = json.loads(data)
+                manifest.pop("created", None)
+                data = json.dumps(manifest, sort_keys=True).encode()
+            out[path.relative_to(folder).as_posix()] = data
+    return out
 
 
 # ---------------------------------------------------------------- main

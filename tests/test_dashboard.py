@@ -193,3 +193,24 @@ def test_an_empty_corpus_has_empty_charts(empty_corpus):
     t = dsh.timeline(empty_corpus)
     assert t.buckets == [] and t.total == 0
     assert dsh.progress(empty_corpus).total == 0 and dsh.entities_by_label(empty_corpus) == []
+
+
+def test_holders_linked_to_an_actor_count_as_that_actor(empty_corpus):
+    """Stances are worth counting by actor: "Zelensky" and "Zelenskyy", linked to one actor, are one holder."""
+    from annotator.session.actors import plan_create_actor, plan_link
+
+    c = empty_corpus
+    text = "Zelensky said yes. Zelenskyy said no. Putin said nothing."
+    store_records(c, [Record(text, "t", spans=[(0, 8, "PERSON"), (19, 28, "PERSON"), (38, 43, "PERSON")])])
+    z1, z2, putin = (s.id for s in c.spans(1))
+    target = c.stance_targets()[0]
+    for span_id, value, (a, b) in ((z1, "FAVOR", (0, 18)), (z2, "AGAINST", (19, 37)), (putin, "NEUTRAL", (38, 57))):
+        c.apply(plan_add_stance(c, 1, target, value, holder_span_id=span_id, ev_start=a, ev_end=b))
+    before = dsh.stance_matrix(c)
+    assert {"Zelensky", "Zelenskyy", "Putin"} <= set(before.holders)
+    actor = c.apply(plan_create_actor(c, "Volodymyr Zelensky", kind="person")).ops[0].after["id"]
+    c.apply(plan_link(c, [z1, z2], actor))
+    after = dsh.stance_matrix(c)
+    assert "Volodymyr Zelensky" in after.holders and "Zelensky" not in after.holders and "Zelenskyy" not in after.holders
+    assert after.holder_total("Volodymyr Zelensky") == 2 and after.holder_total("Putin") == 1
+    assert sum(after.counts[("Volodymyr Zelensky", target)].values()) == 2

@@ -68,3 +68,14 @@ def test_export_formats_and_errors(tmp_path):
     proc = annotator("export", "--db", "missing.db", cwd=tmp_path)
     assert proc.returncode == 2 and "no corpus database at missing.db" in proc.stderr
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_the_db_before_the_command_is_the_one_used(tmp_path):
+    """`annotator --db X stats` reads X (not ./annotations.db); the command's own --db still wins."""
+    make_db(tmp_path / "mine.db", n=3, in_progress=0).close()
+    proc = annotator("--db", "mine.db", "stats", "--json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["documents"]["total"] == 3
+    assert not (tmp_path / "annotations.db").exists()
+    proc = annotator("--db", "mine.db", "stats", "--db", "other.db", cwd=tmp_path)
+    assert proc.returncode != 0 and "other.db" in proc.stderr

@@ -31,7 +31,7 @@ def read_bytes_as(workdir: Path, name: str, data: bytes) -> list[Record | Reject
 
 
 def nonblank_lines(data: bytes) -> list[int]:
-    return [n for n, raw in enumerate(data.split(b"\n"), 1) if raw.strip(b" \t\r\n")]
+    return [n for n, raw in enumerate(data.split(b"\n"), 1) if raw.strip(b" \t\r\n\x00")]
 
 
 def assert_storable(rec: Record) -> None:
@@ -81,7 +81,8 @@ def test_random_bytes_as_txt(workdir, data):
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = None
-    readable = text is not None and bom_of(data) is None and bool(text.strip())
+    # NUL is refused (SQLite and the search index would cut the text there)
+    readable = text is not None and bom_of(data) is None and bool(text.strip()) and "\x00" not in text
     assert isinstance(item, Record) == readable, item
     if readable:
         assert item.text == text.replace("\r\n", "\n").replace("\r", "\n") and item.spans is None
@@ -130,7 +131,8 @@ def test_random_json_values_per_line(workdir, values):
 
 # --- mutated valid Prodigy and doccano lines -------------------------------------------------------
 
-ODD = ["\U0001f600", "e\u0301", "\u05e9\u05dc\u05d5\u05dd", "\u0639\u0631\u0628\u064a", "\u202e", "\u200f", "\x00",
+# (no NUL: a text holding one is refused, see test_readers)
+ODD = ["\U0001f600", "e\u0301", "\u05e9\u05dc\u05d5\u05dd", "\u0639\u0631\u0628\u064a", "\u202e", "\u200f",
        "\x1b", "\x7f", "<b>", "&amp;", "\ufeff", "\U0001f1fa\U0001f1e6"]
 WORD = st.lists(
     # no separators (Z*) or controls (Cc) at random, so no whitespace; ODD adds a few controls back

@@ -179,6 +179,7 @@ def test_cancel_keeps_a_usable_model(tmp_path):
     model = result.model
     assert model.cancelled and model.present
     assert max(e.step for e in seen if e.event == "step") < 400
+    assert model.steps == max(e.step for e in seen if e.event == "step") + 1  # what ran, not the 400 asked for
     assert model.scores["documents"] == model.dev_documents
     nlp = spacy.load(model.path)
     assert "ner" in nlp.pipe_names and nlp("Vladimir Putin spoke in Moscow.") is not None
@@ -294,3 +295,75 @@ def test_ctrl_c_in_the_cli_keeps_the_best_model_so_far(tmp_path):
     listed = json.loads(cli("models", "--db", db, "--json").stdout)["models"]
     assert listed[0]["cancelled"] and listed[0]["present"]
     assert not list(models_dir_of(db).glob(".train-*"))  # the staging folder is gone
+
+
+def test_cancel_before_the_trainer_is_ready_is_a_cancel_not_a_failure(tmp_path):
+    """Cancel pressed while the export is staged (or the trainer still loads) says cancelled, leaves nothing."""
+    from annotator.core.errors import Cancelled
+
+    with Corpus(tmp_path / "c.db") as corpus:
+        store_records(corpus, records(12, seed=3))
+        with pytest.raises(Cancelled, match="cancelled"):
+            train_model(corpus, TrainOptions(max_steps=20), cancelled=lambda: True)
+        assert list_models(corpus) == [] and not list(models_dir(corpus).iterdir())
+
+
+def test_the_report_keeps_its_columns_with_a_long_label(tmp_path):
+    from annotator.session.models import ModelInfo
+
+    long = "Marque de mode (haute couture)/é"
+    s = {"p": 0.5, "r": 0.25, "f": 1 / 3}
+    info = ModelInfo(id="m1", origin="x", base="b", created="", path=tmp_path, documents=1, documents_hash="",
+                     scores={"overall": s, "labels": {long: s, "GPE": s}}, base_scores={"overall": s, "labels": {long: s}})
+    lines = side_by_side(info).splitlines()
+    head = lines[1]
+    for line in lines[3:]:
+        if line and not line.startswith("-"):
+            assert len(line) == len(head), line  # every row lines up under the header
+    assert any(line.startswith(long) for line in lines)
+
+
+def test_an_out_folder_in_use_is_refused_before_training(tmp_path):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    seen = []
+    with Corpus(tmp_path / "c.db") as corpus:
+        store_records(corpus, records(12, seed=3))
+        with pytest.raises(BadInput, match="choose another --out"):
+            train_model(corpus, TrainOptions(max_steps=4, out=out), progress=seen.append)
+        assert list_models(corpus) == []
+    assert seen == []  # nothing was trained only to be thrown away
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_a_killed_run_s_staging_folder_is_cleared_by_the_next_training(tmp_path):
+    from annotator.core.errors import Cancelled
+
+    with Corpus(tmp_path / "c.db") as corpus:
+        store_records(corpus, records(12, seed=3))
+        stale = models_dir(corpus) / ".train-m1-killed"
+        (stale / "export").mkdir(parents=True)
+        (stale / "export" / "train.spacy").write_bytes(b"x" * 1000)
+        with pytest.raises(Cancelled):
+            train_model(corpus, TrainOptions(max_steps=4), cancelled=lambda: True)
+        assert list(models_dir(corpus).iterdir()) == []
+
+
+def test_an_unknown_base_model_is_refused_before_anything_starts(tmp_path):
+    seen = []
+    db = tmp_path / "c.db"
+    with Corpus(db) as corpus:
+        store_records(corpus, records(12, seed=3))
+        with pytest.raises(BadInput, match="'nosuch_model' is neither an installed spaCy pipeline nor a folder"):
+            train_model(corpus, TrainOptions(max_steps=4, base="nosuch_model"), progress=seen.append)
+    assert seen == [] and not models_dir_of(db).exists()
+
+
+def test_a_trainer_error_reads_as_one_sentence(tmp_path):
+    from annotator.session.training import TrainEvent, _check_outcome
+
+    events = [TrainEvent("error", {"kind": "other", "message": "OSError: [E050] Can't find model 'x'. It is gone."})]
+    with pytest.raises(TrainError) as info:
+        _check_outcome(3, events, tmp_path / "no.log", False)
+    assert str(info.value) == "training failed: OSError: [E050] Can't find model 'x'. It is gone. The corpus is untouched."

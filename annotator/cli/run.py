@@ -26,6 +26,14 @@ def root(ctx: typer.Context, db: Path = DbOption) -> None:
     """With no command: open the annotation window."""
     if ctx.invoked_subcommand is None:
         raise typer.Exit(run_window(db))
+    from click.core import ParameterSource
+
+    if ctx.get_parameter_source("db") is not ParameterSource.DEFAULT:
+        # `annotator --db X train` means X: the command's own --db defaults to it (its own --db still wins),
+        # instead of silently working on ./annotations.db
+        defaults = dict(ctx.default_map or {})
+        defaults[ctx.invoked_subcommand] = {**defaults.get(ctx.invoked_subcommand, {}), "db": str(db)}
+        ctx.default_map = defaults
 
 
 @app.command("run")

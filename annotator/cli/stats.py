@@ -36,6 +36,12 @@ def stats_command(db: Path = ExistingDbOption, as_json: bool = typer.Option(Fals
     if st["total"]:
         _grid("target", st["by_target"], st["values"])
         _grid("holder", st["by_holder"], st["values"])
+    act = stats["actors"]
+    if act["total"]:
+        typer.echo(f"actors: {act['total']} ({act['linked_entities']} entities linked)")
+        _table("mentions by actor", {name: row["mentions"] for name, row in act["by_actor"].items()})
+        if act["stances_by_actor"]:
+            _grid("actor", act["stances_by_actor"], st["values"])
 
 
 def _grid(title: str, rows: dict[str, dict[str, int]], values: list[str]) -> None:

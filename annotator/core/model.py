@@ -30,6 +30,7 @@ class EntitySpan:
     end: int
     label: str
     origin: str = ANNOTATOR_ORIGIN
+    actor_id: int | None = None  # the actor this mention refers to (migration 0010)
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
@@ -49,10 +50,31 @@ class Stance:
     ev_end: int | None = None
     note: str = ""
     annotator: str = ""
+    holder_actor_id: int | None = None  # the holder as an actor (migration 0010)
 
     @property
     def document_level(self) -> bool:
         return self.ev_start is None
+
+
+ACTOR_KINDS = ("person", "organisation", "country", "other")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who a mention is: a person, organisation, country or other, with the names it goes by."""
+
+    id: int
+    name: str
+    kind: str = "other"
+    aliases: tuple[str, ...] = ()
+    external_id: str = ""  # e.g. a Wikidata QID typed by the analyst
+    note: str = ""
+
+    @property
+    def kb_id(self) -> str:
+        """The id an entity linker learns: the external id when there is one, else a corpus-local id."""
+        return self.external_id or f"actor:{self.id}"
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,26 @@ def check_encodable(value: str, what: str, say_where: bool = True) -> None:
         where = f" at character {err.start}" if say_where else ""
         code = ord(value[err.start])
         raise Invalid(f"{what} has an unpaired surrogate \\u{code:04x}{where} (a broken \\u escape)") from None
+
+
+def nul_reason(data: bytes | str, whole_file: bool) -> str | None:
+    """Why text holding NUL characters is refused (None if it holds none).
+
+    SQLite's length(), the search index and C-string APIs stop at a NUL (a title was cut there),
+    and text full of NULs between ASCII letters is UTF-16 read as if it were UTF-8.
+    """
+    nul = b"\x00" if isinstance(data, bytes) else "\x00"
+    pos = data.find(nul)
+    if pos < 0:
+        return None
+    newline = b"\n" if isinstance(data, bytes) else "\n"
+    if whole_file:
+        line = data.count(newline, 0, pos) + 1
+        where = f"at line {line}, character {pos - data.rfind(newline, 0, pos)}"
+    else:
+        where = f"at character {pos + 1} of the line"
+    sample = data[:4000]
+    if sample.count(nul) * 3 >= len(sample):  # every other byte: UTF-16 without a byte-order mark
+        return (f"this looks like UTF-16 without a byte-order mark (NUL bytes between the letters, first {where}): "
+                "save the file as UTF-8")
+    return f"the text contains a NUL character {where}: remove it (a NUL would cut the text short in the database and search)"

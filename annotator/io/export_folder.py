@@ -35,6 +35,14 @@ def timestamped(parent: Path) -> Path:
 
 
 def check_target(target: Path) -> None:
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        here = None
+    resolved = target.resolve()
+    if here is not None and (resolved == here or resolved in here.parents):
+        raise FolderError(f"{target} is the current folder (or holds it): the export replaces its output folder as a whole, "
+                          "so give a new folder's name, e.g. --out ./export")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise FolderError(f"{target} already exists and is not an empty folder: choose a new output folder")
 
@@ -42,8 +50,11 @@ def check_target(target: Path) -> None:
 class AtomicFolder:
     """with AtomicFolder(target) as tmp: write into tmp; on a clean exit tmp becomes target."""
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, mode: int | None = None):
+        """`mode`: permission bits for the files (folders get x where r is), e.g. the database's;
+        None keeps the user's usual ones (umask)."""
         self.target = Path(target).absolute()
+        self.mode = mode
         self.tmp: Path | None = None
 
     def __enter__(self) -> Path:
@@ -65,6 +76,8 @@ class AtomicFolder:
             return
         try:
             check_target(self.target)
+            if self.mode is not None:
+                _chmod_tree(self.tmp, self.mode)
             _sync_tree(self.tmp)
             os.rename(self.tmp, self.target)  # replaces an empty folder, fails on a non-empty one
             _sync_dir(self.target.parent)
@@ -111,3 +124,11 @@ def _sync_tree(root: Path) -> None:
     # writers fsync their files; the folders' entries must reach the disk too before the rename
     for top, _dirs, _files in os.walk(root):
         _sync_dir(Path(top))
+
+
+def _chmod_tree(root: Path, mode: int) -> None:
+    folder_mode = mode | ((mode & 0o444) >> 2)
+    for top, _dirs, files in os.walk(root):
+        os.chmod(top, folder_mode)
+        for name in files:
+            os.chmod(Path(top, name), mode)

@@ -48,6 +48,8 @@ def _meta(item: ExportDoc) -> dict:
     meta.update(doc_id=item.id, title=item.title, status=item.status)
     if item.source:
         meta["source"] = item.source
+    if item.links:  # which actor each linked entity is (Label Studio, doccano and Prodigy keep meta)
+        meta["actors"] = [{"start": s, "end": e, **link} for (s, e), link in sorted(item.links.items())]
     return meta
 
 
@@ -66,6 +68,7 @@ class ProdigyExport(_TextExport):
             ],
             "spans": [
                 {"start": e.start_char, "end": e.end_char, "token_start": e.start, "token_end": e.end - 1, "label": e.label_}
+                | ({"kb_id": e.kb_id_} if e.kb_id else {})  # Prodigy's entity-linking tasks read kb_id on a span
                 for e in doc.ents
             ],
             "answer": "accept",

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import numpy
 import srsly
-from spacy.attrs import ENT_TYPE, NORM, ORTH, SPACY
+from spacy.attrs import ENT_KB_ID, ENT_TYPE, NORM, ORTH, SPACY
 from spacy.tokens import Doc, DocBin, Span
 from srsly.msgpack import Packer
 
 # What NER training reads back; ORTH and SPACY are always stored. Fewer columns than the
 # DocBin default (13) keeps a shard 3x smaller in memory. doc.cats and doc.spans are always kept.
 DOCBIN_ATTRS = ["ORTH", "NORM", "ENT_IOB", "ENT_TYPE"]
+KB_ATTRS = DOCBIN_ATTRS + ["ENT_KB_ID"]  # when entities are linked to actors
 
 
 @dataclass
@@ -39,6 +40,7 @@ class ExportDoc:
     source: str = ""
     meta: dict = field(default_factory=dict)
     extras: dict = field(default_factory=dict)  # filled by export extensions (e.g. stances)
+    links: dict = field(default_factory=dict)  # (start, end) of an entity -> its actor {"actor_id", "kb_id", "name", "kind"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ def build_doc(nlp, item: ExportDoc) -> tuple[Doc, list[Problem]]:
         elif start < last_end:
             reason = f"overlaps the entity ending at {last_end}"
         else:
-            span = doc.char_span(start, end, label=label, alignment_mode="strict")
+            link = item.links.get((start, end))
+            kb = {"kb_id": link["kb_id"]} if link else {}  # the actor an entity linker learns (Span.kb_id_)
+            span = doc.char_span(start, end, label=label, alignment_mode="strict", **kb)
             if span is not None:
                 ents.append(span)
                 last_end = end
@@ -126,7 +130,7 @@ class GoldDocBin(DocBin):
         spaces = doc.to_array(SPACY)
         self.spaces.append(numpy.asarray(spaces.reshape((spaces.shape[0], 1)), dtype=bool))
         self.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
-        cols = [self.attrs.index(a) for a in (ORTH, NORM, ENT_TYPE) if a in self.attrs]
+        cols = [self.attrs.index(a) for a in (ORTH, NORM, ENT_TYPE, ENT_KB_ID) if a in self.attrs]
         strings = doc.vocab.strings
         self.strings.update([strings[h] for h in numpy.unique(array[:, cols]).tolist()])
         self.strings.add("")  # what DocBin.add records for the empty tag, lemma, dep... of every token
@@ -171,11 +175,12 @@ class DocBinWriter:
     tokens, whichever comes first (a DocBin needs ~150 bytes a token at its peak while serialising).
     """
 
-    def __init__(self, folder: Path, split: str, max_docs: int, max_tokens: int):
+    def __init__(self, folder: Path, split: str, max_docs: int, max_tokens: int, attrs: list[str] = DOCBIN_ATTRS):
         self.folder, self.split = folder, split
         self.max_docs, self.max_tokens = max_docs, max_tokens
+        self.attrs = attrs
         self.shards: list[Path] = []
-        self._bin = GoldDocBin(attrs=DOCBIN_ATTRS)
+        self._bin = GoldDocBin(attrs=attrs)
         self._docs = self._tokens = 0
 
     def add(self, doc: Doc) -> None:
@@ -191,7 +196,7 @@ class DocBinWriter:
         path = shard_dir / f"{self.split}-{len(self.shards):03d}.spacy"
         write_bytes(path, self._bin.to_bytes())
         self.shards.append(path)
-        self._bin = GoldDocBin(attrs=DOCBIN_ATTRS)
+        self._bin = GoldDocBin(attrs=self.attrs)
         self._docs = self._tokens = 0
 
     def close(self) -> str:
@@ -212,9 +217,10 @@ class DocBinExport:
 
     name = "spacy"
 
-    def __init__(self, folder: Path, max_docs: int, max_tokens: int):
+    def __init__(self, folder: Path, max_docs: int, max_tokens: int, kb_ids: bool = False):
         self.folder = folder
-        self.writers = {s: DocBinWriter(folder, s, max_docs, max_tokens) for s in ("train", "dev")}
+        attrs = KB_ATTRS if kb_ids else DOCBIN_ATTRS
+        self.writers = {s: DocBinWriter(folder, s, max_docs, max_tokens, attrs) for s in ("train", "dev")}
         self.paths: dict[str, str] = {}
 
     def add(self, doc: Doc, item: ExportDoc, split: str) -> None:

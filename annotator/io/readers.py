@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from annotator.core.records import Record, Rejection, title_from_text
 from annotator.core.spans import normalize_newlines
-from annotator.io.decoding import bom_of, bom_reason, utf8_reason
+from annotator.io.decoding import bom_of, bom_reason, nul_reason, utf8_reason
 from annotator.io.readers_jsonl import read_jsonl
 
 TEXT_SUFFIXES = (".txt",)
@@ -98,8 +99,21 @@ def _export_files(folder: Path) -> tuple[list[Path], str] | None:
     return [], f"an annotator export in {fmt} format, which cannot be imported back: export with --format jsonl or doccano"
 
 
+def printable(name: str) -> str:
+    """A file name the database and a terminal can hold: bytes that are not UTF-8 (kept by Python as
+    surrogates) shown as \\xNN, so one odd name costs nothing to the files beside it."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _read_once(path: Path, source: str, seen: set[Path]) -> Iterator[Record | Rejection]:
-    key = path.resolve()
+    source = printable(source)
+    try:
+        key = path.resolve(strict=True)
+    except (OSError, RuntimeError) as err:  # a symlink loop (RuntimeError before Python 3.13), a dangling link
+        loop = isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP
+        yield Rejection(source, 0, "a symbolic link that loops back on itself" if loop else
+                        f"cannot read the file: {getattr(err, 'strerror', None) or err}")
+        return
     if key in seen:
         return
     seen.add(key)
@@ -120,6 +134,9 @@ def read_txt(path: Path, source: str) -> Record | Rejection:
     name = bom_of(data)
     if name:
         return Rejection(source, 0, bom_reason(name))
+    nul = nul_reason(data, whole_file=True)
+    if nul:
+        return Rejection(source, data.count(b"\n", 0, data.find(b"\x00")) + 1, nul)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -127,4 +144,4 @@ def read_txt(path: Path, source: str) -> Record | Rejection:
     if not text.strip():
         return Rejection(source, 0, "empty text: the file is empty or only whitespace")
     text, _ = normalize_newlines(text)
-    return Record(text=text, title=title_from_text(text), meta={"file": path.name}, spans=None, source=source, line=0)
+    return Record(text=text, title=title_from_text(text), meta={"file": printable(path.name)}, spans=None, source=source, line=0)

@@ -21,7 +21,7 @@ from pathlib import Path
 from annotator.core.model import ACCEPTED, IN_PROGRESS, NEW, SKIPPED
 from annotator.core.records import Record, Rejection, title_from_text
 from annotator.core.spans import normalize_newlines
-from annotator.io.decoding import Invalid, bom_of, bom_reason, check_encodable, utf8_reason
+from annotator.io.decoding import Invalid, bom_of, bom_reason, check_encodable, nul_reason, utf8_reason
 from annotator.io.input_spans import categories_in, json_type, read_spans, shorten, span_key
 
 ANSWERS = {"accept": ACCEPTED, "reject": IN_PROGRESS, "ignore": SKIPPED}
@@ -39,7 +39,7 @@ def read_jsonl(path: Path, source: str) -> Iterator[Record | Rejection]:
                     if name and name != "UTF-8":  # every line would be garbage: say it once
                         yield Rejection(source, 0, bom_reason(name))
                         return
-                if raw.strip(JSON_SPACE):
+                if raw.strip(JSON_SPACE + b"\x00"):  # (a UTF-16 newline leaves a lone NUL on the next line)
                     yield parse_line(raw, source, lineno)
     except OSError as err:
         # lines already yielded stand; the rest of the file is reported from the line that failed
@@ -63,6 +63,9 @@ def _no_constants(name: str) -> object:
 def load_json(raw: bytes) -> object:
     if bom_of(raw) == "UTF-8":
         raise Invalid(bom_reason("UTF-8", "the line"))
+    nul = nul_reason(raw.rstrip(b"\r\n"), whole_file=False)
+    if nul:
+        raise Invalid(nul)
     try:
         line = raw.rstrip(b"\r\n").decode("utf-8")
     except UnicodeDecodeError as err:
@@ -117,6 +120,9 @@ def _text(obj: dict) -> str:
     if not text.strip():
         raise Invalid('empty text: "text" is empty or only whitespace')
     check_encodable(text, '"text"')
+    if "\x00" in text:
+        raise Invalid(f'"text" contains a NUL character (\\u0000) at character {text.index(chr(0)) + 1}: remove it '
+                      "(a NUL would cut the text short in the database and search)")
     return text
 
 

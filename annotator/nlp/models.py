@@ -21,6 +21,18 @@ def default_model() -> str:
     return OFFICIAL if importlib.util.find_spec(OFFICIAL) else BUNDLED
 
 
+def model_findable(name: str) -> bool:
+    """A folder or an installed package spaCy could load, checked without loading it (fast, before any work)."""
+    from pathlib import Path
+
+    if Path(name).exists():
+        return True
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def model_id(nlp) -> str:
     """The origin recorded on spans the model made: name and version."""
     meta = nlp.meta

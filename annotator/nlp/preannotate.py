@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import util as mp_util
 from typing import TypeVar
@@ -79,11 +82,39 @@ def annotate_with(
     if n_process > 1:
         mp_util.register_after_fork(quiet, _QuietWorkers.after_fork)  # held by weak reference while `quiet` lives
     current, found, started = 0, [], False
-    for doc, (i, offset) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
-        if i != current:
+    restore = _stop_workers_on_sigint() if n_process > 1 else None
+    try:
+        for doc, (i, offset) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+            if i != current:
+                yield contexts.pop(current), found
+                current, found = i, []
+            started = True
+            found.extend((offset + start, offset + end, label) for start, end, label in extract(doc))
+        if started:
             yield contexts.pop(current), found
-            current, found = i, []
-        started = True
-        found.extend((offset + start, offset + end, label) for start, end, label in extract(doc))
-    if started:
-        yield contexts.pop(current), found
+    finally:
+        if restore:
+            restore()
+
+
+def _stop_workers_on_sigint() -> Callable[[], None] | None:
+    """SIGINT to this process alone (not to its process group) must stop nlp.pipe's workers too.
+
+    Otherwise the KeyboardInterrupt unwinds through spaCy's pipe, whose cleanup joins workers that
+    are blocked sending results nobody reads any more: a hang. The handler kills them first (the
+    documents already received are stored; the re-run adds the rest), then raises KeyboardInterrupt
+    as usual. Signal handlers can only be set on the main thread; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum, frame):
+        warnings.filterwarnings("ignore", message=r"\[W127\]")  # the killed workers' exit codes
+        for child in multiprocessing.active_children():
+            child.kill()
+        signal.signal(signal.SIGINT, previous)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+    return lambda: signal.signal(signal.SIGINT, previous)

@@ -8,6 +8,7 @@ A separate package adds one through the `annotator.preannotators` entry point gr
 
 from __future__ import annotations
 
+import configparser
 from collections.abc import Iterable, Iterator
 from typing import Protocol, TypeVar, runtime_checkable
 
@@ -82,7 +83,7 @@ def load_pipeline(name: str | None = None):
         if factories - {"ner", "tok2vec", "beam_ner"}:
             nlp = spacy.load(name)
             factories = {nlp.get_pipe_meta(p).factory for p in nlp.pipe_names}
-    except (OSError, ImportError, ValueError, KeyError) as exc:
+    except (OSError, ImportError, ValueError, KeyError, configparser.Error) as exc:  # a broken config.cfg (a duplicate section)
         if Path(name).exists():
             raise ModelError(f"could not load the spaCy pipeline at {name}: {exc}") from exc
         raise ModelError(

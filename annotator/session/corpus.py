@@ -34,9 +34,9 @@ from annotator.session.doc_filter import DocFilter
 from annotator.session.entities import SPAN_COLS
 from annotator.storage import open_database
 from annotator.storage.backup import RollingBackups
-from annotator.storage.db import DatabaseError, migrate_database, needs_migration
+from annotator.storage.db import write_transaction
 from annotator.storage.integrity import is_damage, write_failure
-from annotator.storage.lock import DatabaseLocked, InstanceLock
+from annotator.storage.lock import InstanceLock
 from annotator.storage.search import fts_query
 
 log = logging.getLogger("annotator.session")
@@ -44,7 +44,7 @@ log = logging.getLogger("annotator.session")
 UNFINISHED = "unfinished"  # a filter: new or in progress
 N_SPANS = "(SELECT count(*) FROM spans WHERE spans.doc_id = documents.id)"
 STANCE_COLS = (
-    "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator"
+    "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator, holder_actor_id"
 )
 
 
@@ -75,46 +75,28 @@ def reads(method):
 class Corpus:
     def __init__(self, path: str | Path, annotator: str | None = None, *, read_only: bool = False):
         """Writers take the database's instance lock (DatabaseLocked names the holder); `read_only`
-        (stats, export) neither locks nor backs up, and any write raises EditError."""
+        (stats, export) opens with SQLite's read-only mode: no lock, no backup, no migration (an older
+        corpus is read through an upgraded temporary copy), and any write raises EditError."""
         self.path = Path(path)
         self.read_only = read_only
         self._instance = None if read_only else InstanceLock(self.path).acquire()
         try:
             # after a kill or crash the whole file is checked, otherwise only cheaply (see storage.integrity)
-            self.db = open_database(self.path, migrate=not read_only, thorough=bool(self._instance and self._instance.unclean))
+            self.db = open_database(self.path, read_only=read_only, thorough=bool(self._instance and self._instance.unclean),
+                                    wal_salts=self._instance.last_wal if self._instance else None)
+            if self._instance:
+                self._instance.pin(self.db.conn)  # lock a new file by identity too; record the WAL's salts
         except BaseException:
+            if getattr(self, "db", None) is not None:
+                self.db.conn.close()
             if self._instance:
                 self._instance.release()
             raise
-        if read_only:
-            if needs_migration(self.db):
-                self._upgrade_for_reading()
-            self.db.execute("PRAGMA query_only = ON")
         self.backups = None if read_only else RollingBackups(self.path)
         self.annotator = annotator or _default_annotator()
         self._listeners: list[Callable[[Change], None]] = []
         self._lock = threading.RLock()
         self._closed = False
-
-    def _upgrade_for_reading(self) -> None:
-        """An older database is upgraded before it is read, under the writer lock: never behind
-        the back of a window (of the older annotator) that has it open for editing."""
-        try:
-            lock = InstanceLock(self.path).acquire()
-        except DatabaseLocked as exc:
-            self.db.conn.close()
-            pid = exc.holder.get("pid", "?")
-            raise DatabaseError(
-                f"{self.path.name} was written by an older annotator and must be upgraded before it can be read, "
-                f"but process {pid} has it open for editing. Close it there, then try again."
-            ) from exc
-        try:
-            migrate_database(self.db, self.path)
-        except DatabaseError:
-            self.db.conn.close()
-            raise
-        finally:
-            lock.release()
 
     # ---- lifecycle -------------------------------------------------------
     def close(self) -> None:
@@ -334,7 +316,7 @@ class Corpus:
             raise EditError(f"{self.path.name} is open read-only: the edit was not applied")
         with self._lock:
             try:
-                with self.db.atomic():
+                with write_transaction(self.db):  # BEGIN IMMEDIATE: waits for an import batch instead of failing
                     change = plan()
                     if change is None:
                         return None, None
@@ -423,8 +405,8 @@ class Corpus:
         # only the rows this change wrote can clash; checked inside the transaction as the last guard
         for op in change.touched("spans"):
             row = op.after
-            if row is None:
-                continue
+            if row is None or op.before is not None and (op.before.get("start"), op.before.get("end")) == (row.get("start"), row.get("end")):
+                continue  # deleted, or not moved (a relabel or a link): nothing new can clash
             clash = self.db.execute(
                 "SELECT start, end FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ? LIMIT 1",
                 [row["doc_id"], row["id"], row["end"], row["start"]],

@@ -54,7 +54,14 @@ class HolderGrouping:
         return self.name.format(raw=column)
 
 
+ACTOR_HOLDER = "coalesce((SELECT a.name FROM actors a WHERE a.id = s.holder_actor_id), s.holder_text)"
+
+
 def holder_grouping(corpus: Corpus) -> HolderGrouping:
+    """By actor where the holder is linked to one (its name: "Zelensky", "Zelenskyy" and "the Ukrainian
+    president" count as one holder), else by the holder's text. Without actors, the plain text form."""
+    if corpus.db.execute("SELECT 1 FROM stances WHERE holder_actor_id IS NOT NULL LIMIT 1").fetchone():
+        return HolderGrouping(raw=ACTOR_HOLDER)
     return HolderGrouping()
 
 

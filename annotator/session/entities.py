@@ -15,14 +15,16 @@ from annotator.core.model import ANNOTATOR_ORIGIN
 from annotator.core.spans import SpanError, check_span
 from annotator.session.changes import Change, EditError, Op
 
-SPAN_COLS = "id, doc_id, start, end, label, origin"
+SPAN_COLS = "id, doc_id, start, end, label, origin, actor_id"
+SPAN_ROW = ("id", "doc_id", "start", "end", "label", "origin", "actor_id")
 
 
 def span_row(r) -> dict:
-    """A span as the row an Op carries (from a dict or a SELECT of SPAN_COLS)."""
+    """A span as the row an Op carries (from a dict or a SELECT of SPAN_COLS): every column a Change
+    restores, the actor link included (the surface text is kept by a trigger, see migration 0010)."""
     if isinstance(r, dict):
-        return {k: r[k] for k in ("id", "doc_id", "start", "end", "label", "origin")}
-    return dict(zip(("id", "doc_id", "start", "end", "label", "origin"), r))
+        return {k: r.get(k) for k in SPAN_ROW}
+    return dict(zip(SPAN_ROW, r))
 
 
 def plan_add_span(corpus, doc_id: int, start: int, end: int, label: str, origin: str = ANNOTATOR_ORIGIN) -> Change:

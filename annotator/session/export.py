@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import time
 from collections import Counter
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from annotator.core.doc_metadata import FIELDS as METADATA_FIELDS
 from annotator.core.errors import AnnotatorError, Kind
-from annotator.core.model import ACCEPTED, ADJUDICATED_ORIGIN, ANNOTATOR_ORIGIN, IN_PROGRESS
+from annotator.core.model import ACCEPTED, ADJUDICATED_ORIGIN, ANNOTATOR_ORIGIN, IN_PROGRESS, Actor
 from annotator.io.export_folder import AtomicFolder, FolderError, timestamped
 from annotator.io.export_formats import TEXT_FORMATS
 from annotator.io.export_spacy import DocBinExport, ExportDoc, Problem, build_doc, training_config
@@ -112,9 +113,10 @@ class ExportResult:
 
 def default_extensions() -> list[ExportExtension]:
     """The extensions every export runs, new instances for each export."""
-    from annotator.session.export_stances import StanceExport  # it subclasses ExportExtension
+    from annotator.session.export_actors import ActorExport  # they subclass ExportExtension
+    from annotator.session.export_stances import StanceExport
 
-    return [StanceExport()]
+    return [StanceExport(), ActorExport()]
 
 
 def default_out(base: Path | None = None) -> Path:
@@ -140,9 +142,10 @@ def export_corpus(
             raise ExportError(_nothing_to_export(corpus, options))
         lang = corpus.meta("lang", "en") or "en"
         nlp = _tokenizer(lang)
-        target = Path(options.out) if options.out else default_out()
+        target = Path(os.path.abspath(options.out if options.out else default_out()))
         try:
-            with AtomicFolder(target) as tmp:
+            # an export holds the corpus's text: it gets the database's permissions (0600 stays 0600)
+            with AtomicFolder(target, mode=_mode_of(corpus.path)) as tmp:
                 run = _Run(corpus, options, exts, nlp, tmp, plan, progress, cancelled)
                 run.stream(statuses)
                 files = run.close()
@@ -154,6 +157,13 @@ def export_corpus(
     return ExportResult(
         target.absolute(), options.fmt, run.splits, files, run.problems, notes, time.perf_counter() - started
     )
+
+
+def _mode_of(db_path: Path) -> int | None:
+    try:
+        return os.stat(db_path).st_mode & 0o666
+    except OSError:
+        return None
 
 
 def check_options(options: ExportOptions) -> None:
@@ -253,12 +263,18 @@ def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) ->
             for r in rows
         }
         origins: Counter = Counter()
-        span_sql = "SELECT doc_id, start, end, label, origin FROM spans WHERE doc_id BETWEEN ? AND ? ORDER BY doc_id, start, end"
-        for doc_id, start, end, label, origin in corpus.db.execute(span_sql, [rows[0][0], after]):
+        span_sql = (
+            "SELECT s.doc_id, s.start, s.end, s.label, s.origin, a.id, a.external_id, a.name, a.kind FROM spans s "
+            "LEFT JOIN actors a ON a.id = s.actor_id WHERE s.doc_id BETWEEN ? AND ? ORDER BY s.doc_id, s.start, s.end"
+        )
+        for doc_id, start, end, label, origin, actor_id, external_id, name, kind in corpus.db.execute(span_sql, [rows[0][0], after]):
             item = items.get(doc_id)
             if item is not None:  # ids in the range whose status is not exported are skipped
                 item.spans.append((start, end, label))
                 origins[origin] += 1
+                if actor_id is not None:
+                    kb_id = Actor(actor_id, name, kind, external_id=external_id).kb_id
+                    item.links[start, end] = {"actor_id": actor_id, "kb_id": kb_id, "name": name, "kind": kind}
         yield list(items.values()), [r[6] for r in rows], origins
 
 
@@ -297,7 +313,8 @@ class _Run:
         self.origins: Counter = Counter()
         self._fresh_tokens = 0
         if options.fmt == "spacy":
-            self.writer = DocBinExport(folder, options.shard_size, options.shard_tokens)
+            linked = corpus.db.execute("SELECT EXISTS(SELECT 1 FROM spans WHERE actor_id IS NOT NULL)").fetchone()[0]
+            self.writer = DocBinExport(folder, options.shard_size, options.shard_tokens, kb_ids=bool(linked))
         else:
             self.writer = TEXT_FORMATS[options.fmt](folder)
 

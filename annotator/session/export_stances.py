@@ -19,6 +19,7 @@ from pathlib import Path
 import srsly
 
 from annotator.core.doc_metadata import FIELDS as METADATA_FIELDS
+from annotator.core.model import Actor
 from annotator.io.export_spacy import ExportDoc, Problem
 from annotator.io.export_stances import (
     CANDIDATES_KEY,
@@ -87,9 +88,11 @@ class StanceExport(ExportExtension):
         if out:
             hashes = corpus.db.execute(f"SELECT id, sha256 FROM documents WHERE id IN ({marks})", doc_ids)
             sha = dict(hashes.fetchall())
+            kb = _holder_kb_ids(corpus, {r["holder_actor_id"] for recs in out.values() for r in recs} - {None})
             for doc_id, recs in out.items():
                 for rec in recs:
                     rec["doc_sha256"] = sha[doc_id]
+                    rec["holder_kb_id"] = kb.get(rec["holder_actor_id"])
         return out
 
     def on_doc(self, doc, item: ExportDoc) -> list[Problem]:
@@ -148,7 +151,7 @@ class StanceExport(ExportExtension):
         train, dev = self.splits["train"], self.splits["dev"]
         total = train.records + dev.records
         notes = [
-            f"{FILENAME}: the {total} stance records (document id and sha256 of its text, split, holder, target, value, "
+            f"{FILENAME}: the {total} stance records (document id and sha256 of its text, split, holder and its actor, target, value, "
             "evidence offsets and text, note, annotator, and the document's published date, outlet, url and author), "
             "one JSON object a line."
         ]
@@ -198,6 +201,8 @@ def jsonl_record(rec: dict, item: ExportDoc, split: str) -> dict:
         "holder_span_id": rec["holder_span_id"],
         "holder_start": rec["holder_start"],
         "holder_end": rec["holder_end"],
+        "holder_actor_id": rec.get("holder_actor_id"),  # the actor holding the stance (actors.jsonl), or null
+        "holder_kb_id": rec.get("holder_kb_id"),  # its kb_id, as on the DocBin's entities
         "ev_start": start,
         "ev_end": end,
         "evidence": None if start is None else item.text[start:end],
@@ -206,6 +211,14 @@ def jsonl_record(rec: dict, item: ExportDoc, split: str) -> dict:
         # the document's metadata, so a stance can be placed in time and by outlet without a join
         **{name: item.meta.get(name) for name in METADATA_FIELDS},
     }
+
+
+def _holder_kb_ids(corpus: Corpus, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    marks = ",".join("?" for _ in ids)
+    rows = corpus.db.execute(f"SELECT id, name, kind, external_id FROM actors WHERE id IN ({marks})", sorted(ids))
+    return {r[0]: Actor(r[0], r[1], r[2], external_id=r[3]).kb_id for r in rows}
 
 
 def _copy_synced(spool, path: Path) -> None:

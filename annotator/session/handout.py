@@ -27,6 +27,7 @@ from annotator.core.doc_metadata import COLUMNS as _META_COLUMNS
 from annotator.core.errors import BadInput, NotFound, StorageFailed
 from annotator.session.corpus import Corpus
 from annotator.storage.backup import backup_dir
+from annotator.storage.db import write_transaction
 
 ProgressFn = Callable[[int, int], None]
 _NAME = re.compile(r"^[\w.@+-][\w .@+-]*$")
@@ -177,7 +178,7 @@ def _write_copy(source: Corpus, path: Path, name: str, ids: list[int], models: s
     with Corpus(path, annotator=name) as dest:
         db = dest.db
         try:
-            with db.atomic():
+            with write_transaction(db):
                 # the source's scheme replaces the defaults of a new corpus
                 db.execute("DELETE FROM labels")
                 db.execute("DELETE FROM stance_targets")

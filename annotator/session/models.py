@@ -14,6 +14,7 @@ from pathlib import Path
 
 from annotator.core.errors import NotFound
 from annotator.session.corpus import Corpus
+from annotator.storage.db import write_transaction
 
 COLUMNS = (
     "id", "origin", "base", "created", "path", "documents", "documents_hash", "dev_documents", "steps", "seed",
@@ -71,7 +72,7 @@ def register(corpus: Corpus, info: ModelInfo) -> None:
     row["cancelled"] = int(info.cancelled)
     for c in JSON_COLUMNS:
         row[c] = json.dumps(row[c])
-    with corpus.db.atomic():
+    with write_transaction(corpus.db):
         corpus.db.execute(
             f"INSERT INTO models ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})", [row[c] for c in COLUMNS]
         )
@@ -102,7 +103,7 @@ def usable_model(corpus: Corpus, model_id: str) -> ModelInfo:
 def set_current(corpus: Corpus, model_id: str | None) -> None:
     if model_id is not None:
         usable_model(corpus, model_id)
-    with corpus.db.atomic():
+    with write_transaction(corpus.db):
         if model_id is None:
             corpus.db.execute("DELETE FROM meta WHERE key = 'current_model'")
         else:

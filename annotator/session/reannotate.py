@@ -25,6 +25,7 @@ from annotator.nlp.scoring import disagreement
 from annotator.session.changes import Change, Op
 from annotator.session.corpus import Corpus
 from annotator.session.models import set_current, usable_model
+from annotator.storage.db import write_transaction
 
 PAGE = 256
 BATCH = 256  # documents per transaction (and per history row)
@@ -217,7 +218,7 @@ def _plan_batch(corpus: Corpus, pending: list, origin: str) -> tuple[Change, lis
 
 def _store_unsure(corpus: Corpus, scores: list[tuple[int, int, float]], report: ReannotateReport) -> None:
     # derived data, not an annotation: no history row, recomputed by the next re-annotation
-    with corpus.db.atomic():
+    with write_transaction(corpus.db):
         corpus.db.conn.executemany(
             "INSERT OR REPLACE INTO doc_unsure (doc_id, model_id, score, disagreements) VALUES (?, ?, ?, ?)",
             [(doc_id, report.model, only + unsure, only) for doc_id, only, unsure in scores],

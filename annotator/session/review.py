@@ -38,6 +38,7 @@ from annotator.session.corpus import Corpus, EditError
 # the entity module's own rules, so a taken version is checked exactly like a hand-made entity
 from annotator.session.entities import _check_label as check_label
 from annotator.session.entities import _holder_ops_for_removed as holder_ops_for_removed
+from annotator.storage.db import write_transaction
 
 ProgressFn = Callable[[int, int], None]
 ARTICLE = "the article"
@@ -277,7 +278,7 @@ def build_review(
 
 def _write_review(review: Corpus, matching: Matching, status: str, report: ReviewReport, progress: ProgressFn | None) -> None:
     db = review.db
-    with db.atomic():
+    with write_transaction(db):
         _copy_scheme(review, matching)
         total = len(matching.docs)
         for k, doc in enumerate(matching.docs):

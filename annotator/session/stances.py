@@ -27,7 +27,7 @@ from annotator.session.changes import Change, Op
 from annotator.session.corpus import STANCE_COLS, Corpus, EditError
 
 ARTICLE_HOLDER = "the article"
-STANCE_FIELDS = ("target", "value", "holder_span_id", "holder_text", "ev_start", "ev_end", "note")
+STANCE_FIELDS = ("target", "value", "holder_span_id", "holder_text", "ev_start", "ev_end", "note", "holder_actor_id")
 _COLS = [c.strip() for c in STANCE_COLS.split(",")]
 
 
@@ -107,6 +107,7 @@ def plan_add_stance(
         "ev_end": None,
         "note": (note or "").strip(),
         "annotator": corpus.annotator,
+        "holder_actor_id": None,
     }
     row.update(_holder(corpus, doc_id, holder_span_id, holder_text))
     row.update(_evidence(corpus, text, ev_start, ev_end))
@@ -134,6 +135,8 @@ def plan_update_stance(corpus: Corpus, stance_id: int, **fields) -> Change:
         span_id = fields.get("holder_span_id")
         text = fields.get("holder_text", before["holder_text"])  # unlinking keeps the name
         after.update(_holder(corpus, before["doc_id"], span_id, text))
+    if "holder_actor_id" in fields:
+        after["holder_actor_id"] = _actor_id(corpus, fields["holder_actor_id"])
     if "ev_start" in fields or "ev_end" in fields:
         start = fields.get("ev_start", before["ev_start"])
         end = fields.get("ev_end", before["ev_end"])
@@ -299,10 +302,19 @@ def _holder(corpus: Corpus, doc_id: int, span_id: int | None, text: str) -> dict
         if span.doc_id != doc_id:
             raise EditError(f"entity {span_id} belongs to another document")
         doc_text = corpus.text(doc_id)
-        return {"holder_span_id": span.id, "holder_text": doc_text[span.start : span.end],
-                "holder_start": span.start, "holder_end": span.end}
+        holder = {"holder_span_id": span.id, "holder_text": doc_text[span.start : span.end],
+                  "holder_start": span.start, "holder_end": span.end}
+        if span.actor_id is not None:  # the entity's actor holds the stance; a free-text holder keeps its actor
+            holder["holder_actor_id"] = span.actor_id
+        return holder
     text = " ".join((text or "").split()) or ARTICLE_HOLDER
     return {"holder_span_id": None, "holder_text": text, "holder_start": None, "holder_end": None}
+
+
+def _actor_id(corpus: Corpus, actor_id: int | None) -> int | None:
+    if actor_id is not None and not corpus.db.execute("SELECT 1 FROM actors WHERE id = ?", [actor_id]).fetchone():
+        raise EditError(f"actor {actor_id} does not exist")
+    return actor_id
 
 
 def _evidence(corpus: Corpus, text: str, start: int | None, end: int | None) -> dict:

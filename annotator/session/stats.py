@@ -17,6 +17,20 @@ def corpus_stats(corpus: Corpus) -> dict:
             "by_origin": dict(q("SELECT origin, count(*) FROM spans GROUP BY origin ORDER BY count(*) DESC, origin")),
         },
         "stances": _stances(corpus),
+        "actors": _actors(corpus),
+    }
+
+
+def _actors(corpus: Corpus) -> dict:
+    """Mentions and stances counted by actor (what charts by actor read)."""
+    from annotator.session.actors import actors, stances_by_actor
+
+    rows = actors(corpus)
+    return {
+        "total": len(rows),
+        "linked_entities": sum(r.mentions for r in rows),
+        "by_actor": {r.actor.name: {"mentions": r.mentions, "documents": r.documents, "stances": r.stances} for r in rows},
+        "stances_by_actor": stances_by_actor(corpus),
     }
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, BadInput, Cancelled, Kind
+from annotator.nlp.models import model_findable
 from annotator.session.corpus import Corpus
 from annotator.session.export import ExportError, ExportOptions, export_corpus
 from annotator.session.models import ModelInfo, base_model, models_dir, next_id, register
@@ -118,9 +119,17 @@ def train_model(
         base, base_name = base_model(corpus)
     else:
         base = base_name = options.base
+    if base is not None and not model_findable(base):
+        raise BadInput(f"the base model {base!r} is neither an installed spaCy pipeline nor a folder: give an installed "
+                       "name (e.g. en_core_web_sm), a model folder, or none to train from scratch")
     model_id = next_id(corpus)
+    if options.out and Path(options.out).exists() and (not Path(options.out).is_dir() or any(Path(options.out).iterdir())):
+        # said before the export and the training, not after them (which would throw the trained model away)
+        raise BadInput(f"{options.out} exists and is not an empty folder: choose another --out")
     parent = models_dir(corpus)
     parent.mkdir(exist_ok=True)
+    for stale in parent.glob(".train-*"):  # left by a run whose process was killed (the corpus lock: none runs now)
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".train-{model_id}-", dir=parent))
     try:
         export, doc_hash = _export(corpus, options, staging / "export")
@@ -136,6 +145,8 @@ def train_model(
             "memory_limit_mb": options.memory_limit_mb,
         }
         (staging / "job.json").write_text(json.dumps(job, indent=2))
+        if cancelled and cancelled():  # Cancel while the export was staged: no trainer to start
+            raise Cancelled("training was cancelled before it started; nothing was registered")
         started = time.perf_counter()
         events = _run_child(staging, progress, cancelled)
         seconds = time.perf_counter() - started
@@ -154,7 +165,7 @@ def train_model(
         info = ModelInfo(
             id=model_id, origin=last["scores"].get("origin", ""), base=base_name or "", created=_now(), path=dest,
             documents=last["train_documents"], documents_hash=doc_hash, dev_documents=export.splits["dev"].documents,
-            steps=options.max_steps, seed=options.seed, seconds=seconds, cancelled=last["cancelled"],
+            steps=_steps_done(events, last, options.max_steps), seed=options.seed, seconds=seconds, cancelled=last["cancelled"],
             scores=last["scores"], base_scores=base_scores, other_scores=last["other_scores"],
             curve=[_curve_point(r) for r in runs] if len(fractions) > 1 else [],
         )
@@ -175,6 +186,14 @@ def _export(corpus: Corpus, options: TrainOptions, folder: Path):
     for (sha,) in corpus.db.execute("SELECT sha256 FROM documents WHERE status = 'accepted' ORDER BY sha256"):
         digest.update(sha.encode())
     return result, digest.hexdigest()[:16]
+
+
+def _steps_done(events: list[TrainEvent], run: dict, max_steps: int) -> int:
+    """The updates the kept run made: all of them, or up to the step Cancel stopped it at."""
+    if not run["cancelled"]:
+        return max_steps
+    done = [e.data["step"] for e in events if e.event == "step" and e.data.get("run") == run["run"]]
+    return max(done) + 1 if done else 0  # before_update announced step k, then update k ran
 
 
 def _curve_point(run: dict) -> dict:
@@ -263,7 +282,10 @@ def _check_outcome(code: int, events: list[TrainEvent], log: Path, stopping: boo
         if kind == "memory":
             raise TrainError("training stopped: the trainer ran out of memory. The corpus is untouched; close other "
                              "programs, or train with fewer documents per batch.")
-        raise TrainError(f"training failed: {error['message']}. The corpus is untouched.{tail}")
+        raise TrainError(f"training failed: {error['message'].rstrip('.')}. The corpus is untouched.{tail}")
+    if stopping and code == -signal.SIGTERM:
+        # Cancel reached the trainer before it could install its handler (while Python or spaCy loaded)
+        raise Cancelled("training was cancelled before a model was saved; nothing was registered")
     if code is not None and code < 0:
         name = signal.Signals(-code).name
         why = " (out of memory: the system stopped it?)" if -code == signal.SIGKILL else ""
@@ -284,7 +306,8 @@ def side_by_side(model: ModelInfo) -> str:
     """Base vs fine-tuned on the same dev documents, per label and overall, with the difference in F."""
     base, new = model.base_scores or {}, model.scores or {}
     labels = sorted(set(new.get("labels", {})) | set(base.get("labels", {})))
-    head = f"{'label':<20} {'base P':>7} {'base R':>7} {'base F':>7}   {'new P':>7} {'new R':>7} {'new F':>7}   {'ΔF':>6}"
+    width = max([20, *(len(lb) + 1 for lb in labels)])  # a long label must not push its row out of the columns
+    head = f"{'label':<{width}} {'base P':>7} {'base R':>7} {'base F':>7}   {'new P':>7} {'new R':>7} {'new F':>7}   {'ΔF':>6}"
     lines = [f"model {model.id} vs base {model.base or '(none: trained from scratch)'} on {model.dev_documents} dev documents",
              head, "-" * len(head)]
 
@@ -293,7 +316,7 @@ def side_by_side(model: ModelInfo) -> str:
             return (f"{s['p'] * 100:7.1f} {s['r'] * 100:7.1f} {s['f'] * 100:7.1f}" if s else f"{'-':>7} {'-':>7} {'-':>7}")
 
         diff = (n or {}).get("f", 0.0) - (b or {}).get("f", 0.0)
-        return f"{name:<20} {cells(b)}   {cells(n)}   {diff * 100:+6.1f}"
+        return f"{name:<{width}} {cells(b)}   {cells(n)}   {diff * 100:+6.1f}"
 
     for lb in labels:
         lines.append(row(lb, base.get("labels", {}).get(lb), new.get("labels", {}).get(lb)))

@@ -1,6 +1,10 @@
 """Rolling backups beside the database, made with SQLite's online backup API.
 
-`<db>.backups/<stem>-YYYYmmdd-HHMMSS.db`: each copy is written under a temporary name,
+`<db>.backups/<stem>-YYYYmmddTHHMMSSZ-NNNNNN.db`: the time is UTC and NNNNNN a sequence number
+one above any backup's in the folder, and backups are ordered by that number, never by the
+clock: a clock put back (DST, an NTP correction) can neither make a new backup look oldest (and
+be pruned at once) nor make restore pick an older one. (Names from older versions, local time
+without a zone, count as older than any numbered one.) Each copy is written under a temporary name,
 checked with PRAGMA integrity_check, fsynced and only then renamed into place, so a backup
 that is listed is a complete, sound database. Restoring keeps the replaced file (damaged
 or not) in the same folder, so a restore loses nothing either.
@@ -25,9 +29,12 @@ from annotator.storage.integrity import check, check_file
 log = logging.getLogger("annotator.backup")
 
 KEEP = 10
+KEEP_BEFORE_RESTORE = 5  # files a restore replaced: kept too, but not forever
 PARTIAL = ".partial"
-_STAMP = "%Y%m%d-%H%M%S"
-_NAME = re.compile(r"(?P<kind>before-restore-)?(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db")
+_STAMP = "%Y%m%dT%H%M%SZ"
+_NAME = re.compile(r"(?P<kind>before-restore-)?(?P<stamp>\d{8}T\d{6}Z)-(?P<seq>\d{6,})\.db")
+_OLD_STAMP = "%Y%m%d-%H%M%S"
+_OLD_NAME = re.compile(r"(?P<kind>before-restore-)?(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db")
 
 
 class BackupError(AnnotatorError):
@@ -39,7 +46,7 @@ class BackupError(AnnotatorError):
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
-    time: datetime.datetime
+    time: datetime.datetime  # local time, with its zone (the name holds UTC)
     documents: int | None  # None: the file could not be read
     accepted: int | None
     size: int
@@ -68,8 +75,16 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, keep: i
     try:
         folder.mkdir(exist_ok=True)
         _remove_partials(folder)
-        final = _free_name(folder, f"{db_path.stem}-", datetime.datetime.now())
-        tmp = final.with_name(final.name + PARTIAL)
+        for _ in range(10):  # another backup of this database (a worker thread) may take the same number
+            final = _free_name(folder, f"{db_path.stem}-")
+            tmp = final.with_name(final.name + PARTIAL)
+            try:  # the database's permissions, before any byte is written
+                _create(tmp, _mode_of(db_path), replace=False)
+                break
+            except FileExistsError:
+                tmp = None
+        else:
+            raise OSError("no free backup name")
         own = source is None
         src = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True) if own else source
         try:
@@ -98,6 +113,42 @@ def make_backup(db_path: Path, source: sqlite3.Connection | None = None, keep: i
     return final
 
 
+def _mode_of(db_path: Path) -> int:
+    """Permission bits for copies of the database: a private (0600) corpus gets private copies."""
+    try:
+        return os.stat(db_path).st_mode & 0o666
+    except OSError:
+        return 0o600
+
+
+def _create(path: Path, mode: int, replace: bool = True) -> None:
+    """A new empty file with `mode`, whatever was at `path`: a leftover or a planted symlink is
+    removed (unlink never follows a link), never opened, so no other file is ever truncated."""
+    for _ in range(5):
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+        except FileExistsError:
+            if not replace:
+                raise
+            path.unlink(missing_ok=True)
+            continue
+        try:
+            os.fchmod(fd, mode)  # the umask must not widen or narrow it
+        finally:
+            os.close(fd)
+        return
+    raise OSError(f"{path} keeps reappearing")
+
+
+def _copy_file(src: Path, dst: Path, mode: int) -> None:
+    """Copy into a file created here (see _create) and fsync it."""
+    _create(dst, mode)
+    with open(src, "rb") as fin, open(dst, "r+b") as fout:
+        shutil.copyfileobj(fin, fout, 1 << 20)
+        fout.flush()
+        os.fsync(fout.fileno())
+
+
 def list_backups(db_path: Path) -> list[BackupInfo]:
     """Backups of this database, newest first, with their document counts."""
     folder = backup_dir(Path(db_path))
@@ -118,10 +169,12 @@ def latest_good(db_path: Path) -> BackupInfo | None:
     return None
 
 
-def prune(db_path: Path, keep: int = KEEP) -> list[Path]:
-    """Delete the oldest rolling backups beyond `keep`; files kept aside by a restore stay."""
-    rolling = [p for p, _, before in _backup_files(Path(db_path)) if not before]
-    removed = rolling[keep:]
+def prune(db_path: Path, keep: int = KEEP, keep_before_restore: int = KEEP_BEFORE_RESTORE) -> list[Path]:
+    """Delete the oldest rolling backups beyond `keep` and the oldest replaced files beyond `keep_before_restore`."""
+    files = _backup_files(Path(db_path))
+    rolling = [p for p, _, before in files if not before]
+    replaced = [p for p, _, before in files if before]
+    removed = rolling[keep:] + replaced[keep_before_restore:]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
@@ -150,9 +203,9 @@ def restore(db_path: Path, backup: Path | None = None) -> tuple[Path, Path | Non
                 raise BackupError(f"no good backup of {db_path.name} in {backup_dir(db_path)}")
             backup = info.path
         backup = Path(backup)
-        problem = check_file(backup, full=True)
+        problem = check_file(backup, full=True) or _not_a_backup_of(db_path, backup)
         if problem:
-            raise BackupError(f"{backup.name} cannot be restored: {problem}")
+            raise BackupError(f"{backup.name} cannot be restored: {problem}. Nothing was changed.")
         sound = db_path.exists() and db_path.stat().st_size > 0 and _sound(db_path)
         try:
             backup_dir(db_path).mkdir(exist_ok=True)
@@ -165,6 +218,42 @@ def restore(db_path: Path, backup: Path | None = None) -> tuple[Path, Path | Non
             raise BackupError(f"could not restore {backup.name}: {exc}") from exc
     finally:
         lock.release()
+        prune(db_path)
+
+
+def _corpus_id(path: Path) -> tuple[str | None, int | None]:
+    """(meta corpus_id, schema version) of a database, read-only; (None, None) if unreadable."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            row = conn.execute("SELECT value FROM meta WHERE key = 'corpus_id'").fetchone()
+            return (row[0] if row else None), version
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None, None
+
+
+def _not_a_backup_of(db_path: Path, backup: Path) -> str | None:
+    """Why `backup` is not a backup of the corpus at `db_path` (schema and corpus id), or None."""
+    from annotator.storage.schema import SCHEMA_VERSION
+
+    backup_id, version = _corpus_id(backup)
+    if version is None:
+        return "it is not an annotator corpus (it has no meta table)"
+    if version > SCHEMA_VERSION:
+        return f"it was written by a newer annotator (schema {version}, this build knows {SCHEMA_VERSION})"
+    ours = _corpus_id(db_path)[0] if db_path.exists() and _sound(db_path) else None
+    if ours is None:  # the database is damaged or missing: its other backups say which corpus it is
+        ids = {_corpus_id(p)[0] for p, _, _ in _backup_files(db_path)} - {None}
+        ours = ids.pop() if len(ids) == 1 else None
+    inside = backup.resolve().parent == backup_dir(db_path).resolve()
+    if ours and backup_id and backup_id != ours:
+        return f"it is a backup of another corpus (corpus id {backup_id}, {db_path.name} has {ours})"
+    if ours and not backup_id and not inside:
+        return f"it has no corpus id, so nothing shows it is a backup of {db_path.name}"
+    return None
 
 
 def _sound(db_path: Path) -> bool:
@@ -179,7 +268,8 @@ def _sound(db_path: Path) -> bool:
 
 
 def _restore_into(db_path: Path, backup: Path) -> Path:
-    kept = _free_name(backup_dir(db_path), f"{db_path.stem}-before-restore-", datetime.datetime.now())
+    kept = _free_name(backup_dir(db_path), f"{db_path.stem}-before-restore-")
+    _create(kept, _mode_of(db_path))
     dst = sqlite3.connect(db_path, timeout=5.0)
     try:
         keep = sqlite3.connect(kept)
@@ -203,16 +293,15 @@ def _replace_file(db_path: Path, backup: Path) -> Path | None:
     folder = backup_dir(db_path)
     wal, shm = (db_path.with_name(db_path.name + s) for s in ("-wal", "-shm"))
     kept = None
+    mode = _mode_of(db_path) if db_path.exists() else _mode_of(backup)
     if db_path.exists():
-        kept = _free_name(folder, f"{db_path.stem}-before-restore-", datetime.datetime.now())
-        shutil.copyfile(db_path, kept)
+        kept = _free_name(folder, f"{db_path.stem}-before-restore-")
+        _copy_file(db_path, kept, mode)
         if wal.exists() and wal.stat().st_size:
-            shutil.copyfile(wal, kept.with_name(kept.name + "-wal"))
-        _fsync(kept)
+            _copy_file(wal, kept.with_name(kept.name + "-wal"), mode)
         _fsync_dir(folder)
     tmp = db_path.with_name(db_path.name + ".restoring")
-    shutil.copyfile(backup, tmp)
-    _fsync(tmp)
+    _copy_file(backup, tmp, mode)  # never through a link planted at that name (see _create)
     os.replace(tmp, db_path)
     # the old WAL belongs to the replaced file; SQLite must not replay it into the restored one
     wal.unlink(missing_ok=True)
@@ -222,28 +311,37 @@ def _replace_file(db_path: Path, backup: Path) -> Path | None:
 
 
 def _backup_files(db_path: Path) -> list[tuple[Path, datetime.datetime, bool]]:
+    """(path, local time, replaced by a restore) of each backup, newest (highest sequence) first."""
     prefix = f"{db_path.stem}-"
     found = []
     for path in backup_dir(db_path).glob("*.db"):
-        m = _NAME.fullmatch(path.name[len(prefix):]) if path.name.startswith(prefix) else None
+        rest = path.name[len(prefix):] if path.name.startswith(prefix) else ""
+        m = _NAME.fullmatch(rest)
         if m:
-            found.append((path, datetime.datetime.strptime(m["stamp"], _STAMP), bool(m["kind"]), int(m["n"] or 0)))
-    found.sort(key=lambda t: (t[1], t[3]), reverse=True)
-    return [(p, s, b) for p, s, b, _ in found]
+            when = datetime.datetime.strptime(m["stamp"], _STAMP).replace(tzinfo=datetime.UTC).astimezone()
+            found.append(((1, int(m["seq"]), 0), path, when, bool(m["kind"])))
+            continue
+        m = _OLD_NAME.fullmatch(rest)
+        if m:  # an older version's name: local time without a zone, ordered by it, before every numbered one
+            when = datetime.datetime.strptime(m["stamp"], _OLD_STAMP).astimezone()
+            found.append(((0, int(when.timestamp()), int(m["n"] or 0)), path, when, bool(m["kind"])))
+    found.sort(key=lambda t: t[0], reverse=True)
+    return [(p, w, b) for _, p, w, b in found]
 
 
 def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
-def _free_name(folder: Path, prefix: str, when: datetime.datetime) -> Path:
-    """`<prefix>STAMP.db`, or `-N` after it when that second is taken: N above any used, so names sort by age."""
-    base = f"{prefix}{when:{_STAMP}}"
-    taken = [p.name[len(base):].split(".")[0] for p in folder.glob(f"{glob_escape(base)}*")]
-    if not taken:
-        return folder / f"{base}.db"
-    n = max((int(t[1:]) for t in taken if t[1:].isdigit()), default=0) + 1
-    return folder / f"{base}-{n}.db"
+def _free_name(folder: Path, prefix: str) -> Path:
+    """`<prefix>UTC-SEQ.db`: SEQ one above every sequence number in the folder (rolling, replaced or partial)."""
+    seq = 0
+    for path in folder.iterdir() if folder.is_dir() else ():
+        m = re.search(r"\d{8}T\d{6}Z-(\d{6,})\.db", path.name)
+        if m:
+            seq = max(seq, int(m.group(1)))
+    stamp = datetime.datetime.now(datetime.UTC).strftime(_STAMP)
+    return folder / f"{prefix}{stamp}-{seq + 1:06d}.db"
 
 
 def _counts(path: Path) -> tuple[int | None, int | None]:

@@ -18,14 +18,22 @@ def log_dir() -> Path:
     return base / "annotator" / "annotator"
 
 
+class _PrivateRotatingFileHandler(RotatingFileHandler):
+    """Every log file it opens is private (0600), also the new one after a rotation (a plain
+    RotatingFileHandler makes it with the umask: 0644), and never through a planted symlink."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        os.fchmod(fd, 0o600)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
 def file_handler(directory: Path | None = None) -> tuple[logging.Handler, Path]:
     """A rotating handler on the log file (created private: a traceback may quote article text)."""
     directory = directory or log_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / LOG_NAME
-    if not path.exists():
-        path.touch(mode=0o600)
-    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler = _PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     return handler, path
 

@@ -25,6 +25,20 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
+def fts_any_of(phrases: list[str]) -> str | None:
+    """An FTS5 query for documents holding all the words of at least one of the phrases.
+
+    The index keeps no positions (detail=none), so a phrase is its words in any order: callers
+    check the exact text themselves. None when no phrase has a word.
+    """
+    parts = []
+    for phrase in phrases:
+        tokens = TOKEN.findall(phrase)
+        if tokens:
+            parts.append("(" + " ".join(f'"{t}"' for t in tokens) + ")")
+    return " OR ".join(dict.fromkeys(parts)) or None
+
+
 def _fold(text: str) -> str:
     """Lower case without diacritics, one character for one (so offsets stay those of the text)."""
     import unicodedata

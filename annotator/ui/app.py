@@ -63,6 +63,7 @@ def open_window(db_path: Path):
 
     from annotator.core.errors import AnnotatorError
     from annotator.storage import DatabaseDamaged
+    from annotator.storage.db import ForeignWal
     from annotator.ui.main_window import MainWindow
 
     while True:
@@ -77,6 +78,9 @@ def open_window(db_path: Path):
 
             if not offer_restore(db_path, exc):
                 return None  # the user chose to quit; the file was not changed
+        except ForeignWal as exc:  # set aside, never applied: say so, then open the file as it is
+            log.warning("%s", exc)
+            plain_box(QMessageBox.Warning, "A -wal file was set aside", str(exc)).exec()
         except AnnotatorError as exc:  # not SQLite, newer schema, held by another process
             log.error("cannot open %s: %s", db_path, exc)
             plain_box(QMessageBox.Critical, "Cannot open the database", str(exc)).exec()

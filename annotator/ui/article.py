@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QPen,
     QTextCharFormat,
     QTextCursor,
+    QTextFormat,
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 
@@ -218,6 +219,9 @@ class ArticleView(QPlainTextEdit):
             b = QPointF(target[0].left() + 4, target[0].top())
         lift = min(60.0, 18.0 + abs(a.y() - b.y()) / 4 + abs(a.x() - b.x()) / 8)
         top = min(a.y(), b.y()) - lift
+        # the curve rises 3/4 of the way to its control points: keep its peak inside the viewport
+        # (a stance in the title went up out of the article's top edge)
+        top = max(top, (2.0 - 0.25 * min(a.y(), b.y())) / 0.75)
         path = QPainterPath(a)
         path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
         return frames, path
@@ -406,6 +410,10 @@ class ArticleView(QPlainTextEdit):
 
     def tag_rects(self, area: QRectF | None = None) -> list[tuple[str, QRectF]]:
         """(label, rectangle) of every label tag drawn in the visible part of the article (viewport coordinates)."""
+        return [(label, rect) for label, rect, _tail in self._tags(area)]
+
+    def _tags(self, area: QRectF | None = None) -> list[tuple[str, QRectF, int]]:
+        """(label, rectangle, Qt position of the entity's last character) of each visible tag."""
         out = []
         area = QRectF(self.viewport().rect()) if area is None else QRectF(area)
         offset = self.contentOffset()
@@ -427,7 +435,7 @@ class ArticleView(QPlainTextEdit):
                         continue
                     x = geom.left() + line.cursorToX(e - bpos)[0]
                     rect = QRectF(x - width + 1, geom.top() + line.y() + 2, width - 2, line.height() - 4)
-                    out.append((label, rect))
+                    out.append((label, rect, e - 1))
             block = block.next()
         return out
 
@@ -457,8 +465,9 @@ class ArticleView(QPlainTextEdit):
     def _paint_tags(self, painter: QPainter, area) -> None:
         painter.save()
         painter.setFont(self.tag_font)
-        for label, rect in self.tag_rects(QRectF(area)):
-            fmt = self.highlighter.format_for(label)
+        for label, rect, tail in self._tags(QRectF(area)):
+            # the text colour drawn there: an overlay (a search hit's marker yellow) may have changed it
+            fmt = self.highlighter.overlay_at(tail, QTextFormat.ForegroundBrush) or self.highlighter.format_for(label)
             colour = QColor(fmt.foreground().color()) if fmt else self.palette().color(QPalette.Text)
             colour.setAlphaF(0.78)
             painter.setPen(colour)

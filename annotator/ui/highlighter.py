@@ -51,6 +51,16 @@ class EntityHighlighter(QSyntaxHighlighter):
         else:
             self._overlays[name] = (sorted(ranges), fmt)
 
+    def overlay_at(self, pos: int, prop: int) -> QTextCharFormat | None:
+        """The last-drawn overlay format that sets `prop` (a QTextFormat property) at Qt position `pos`."""
+        found = None
+        for ranges, fmt in self._overlays.values():
+            if fmt.hasProperty(prop):
+                i = bisect.bisect_right(ranges, (pos, float("inf"))) - 1
+                if i >= 0 and ranges[i][0] <= pos < ranges[i][1]:
+                    found = fmt
+        return found
+
     def spans_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
         i = bisect.bisect_right(self._ends, start)
         out = []

@@ -51,6 +51,7 @@ from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, st
 from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
 from annotator.ui.theme import apply_theme, entity_colours
+from annotator.ui.window_consistency import WindowConsistency
 from annotator.ui.window_dashboard import WindowDashboard
 from annotator.ui.window_files import NO_DOCUMENT, FilesController
 from annotator.ui.window_review import WindowReview
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
+        self.consistency = WindowConsistency(self)  # the Names and Actors panels, the label-every-occurrence key
         self.dashboard = WindowDashboard(self)  # View ▸ Dashboard, the metadata panel, the list's metadata filter
         self.models = ModelController(self)  # the Model menu: train, the registry, re-annotate, unsure first
         self.review = WindowReview(self)  # several analysts: copies, agreement, review corpora and their panel

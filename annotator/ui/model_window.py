@@ -123,9 +123,8 @@ class TrainDialog(QDialog):
         self.setWindowTitle("Train a model on the accepted articles")
         self.base = QComboBox()
         self.base.setObjectName("train_base")
-        from annotator.session.models import base_model
-
-        self.base.addItem(f"The corpus's model, {base_model(window.corpus)[1]} (fine-tune it)", "default")
+        self.base.addItem("", "default")
+        self.refresh_base()
         self.base.addItem("From scratch (no base model)", "none")
         self.steps = QSpinBox()
         self.steps.setObjectName("train_steps")
@@ -182,6 +181,12 @@ class TrainDialog(QDialog):
         layout.addWidget(self.report, 1)
         layout.addLayout(buttons)
         self.resize(self.fontMetrics().horizontalAdvance("x") * 96, self.fontMetrics().height() * 28)
+
+    def refresh_base(self) -> None:
+        """Name the model a fine-tune starts from now: re-annotating changes it, a deleted folder falls back."""
+        from annotator.session.models import base_model
+
+        self.base.setItemText(0, f"The corpus's model, {base_model(self.window_.corpus)[1]} (fine-tune it)")
 
     @property
     def running(self) -> bool:
@@ -383,6 +388,8 @@ class ModelController(QObject):
         if self.train_dialog is None:
             self.train_dialog = TrainDialog(self.window)
             self.train_dialog.trained.connect(lambda _r: self.models_dialog and self.models_dialog.reload())
+        elif not self.train_dialog.running:
+            self.train_dialog.refresh_base()
         self.train_dialog.show()
         self.train_dialog.raise_()
         return self.train_dialog
@@ -443,6 +450,8 @@ class ModelController(QObject):
             w.docs.model.refresh()
         if self.models_dialog is not None:
             self.models_dialog.reload()
+        if self.train_dialog is not None and not self.train_dialog.running:
+            self.train_dialog.refresh_base()
         prefix = "Re-annotation cancelled: kept so far — " if report.interrupted else ""
         w.notify(f"{prefix}{report.documents} untouched article(s) re-annotated with {report.model} "
                  f"({report.unchanged} already matched); {report.skipped} hand-edited left alone. Ctrl+Z undoes the last batch.")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.session.review import ARTICLE, BOUNDARY, EVIDENCE, HOLDER, LABEL, ONLY_IN, VALUE, Item, VersionRow
+from annotator.ui.plain import tip
 
 KEYS_HINT = ("] / [ next / previous difference · 1, 2… take analyst 1, 2… · = take both · − reject · "
              "Ctrl+H settle by hand · * take all agreed · Ctrl+Enter accept")
@@ -138,7 +139,7 @@ class ReviewPanel(QWidget):
                 for c, value in enumerate(cells):
                     cell = QTableWidgetItem(value)
                     cell.setData(Qt.UserRole, it.key)
-                    cell.setToolTip(kind_text(it) if c == 0 else value)
+                    cell.setToolTip(tip(kind_text(it) if c == 0 else value))  # analysts' entity texts: shown literally
                     if not it.open:
                         cell.setForeground(muted)
                     elif c == len(cells) - 1:

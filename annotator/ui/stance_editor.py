@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -77,7 +78,9 @@ class StanceEditor(QFrame):
         self.targets = QListWidget()
         self.targets.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the form
         self.targets.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.values_row = QHBoxLayout()
+        # two value buttons a row, the labels above their fields when the panel is narrow, the check
+        # box on a line of its own: the whole form fits a side panel of 1024x640 or 200 % (no sideways scroll)
+        self.values_row = QGridLayout()
         self.value_group = QButtonGroup(self)
         self.value_group.setExclusive(True)
         self.whole = QCheckBox("Whole article, no evidence  [w]")
@@ -94,12 +97,12 @@ class StanceEditor(QFrame):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("Holder  [h]", self.holder)
         form.addRow("Target  [1–9]", self.targets)
         form.addRow("Value", self.values_row)
         form.addRow("Note", self.note)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.whole)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
@@ -107,6 +110,7 @@ class StanceEditor(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.evidence_label)
         layout.addLayout(form)
+        layout.addWidget(self.whole)
         layout.addLayout(buttons)
         layout.addWidget(self.error)
 
@@ -155,7 +159,8 @@ class StanceEditor(QFrame):
             button.setProperty("value", name)
             button.setChecked(name == value)
             self.value_group.addButton(button)
-            self.values_row.addWidget(button)
+            n = len(self.value_group.buttons()) - 1
+            self.values_row.addWidget(button, n // 2, n % 2)
         self.whole.blockSignals(True)
         self.whole.setChecked(evidence is None)
         self.whole.setEnabled(evidence is not None)

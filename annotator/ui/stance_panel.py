@@ -77,7 +77,8 @@ class _FormArea(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # on a short screen (1024x640, 200 %) the panel cannot give the form all its height: let it scroll
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
         form.installEventFilter(self)
         self.setVisible(not form.isHidden())
@@ -96,7 +97,9 @@ class _FormArea(QScrollArea):
         return QSize(0, hint.height() + bar)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(0, self.sizeHint().height())
+        # as tall as the form when there is room; on a short screen a few lines, the rest scrolls
+        # (its full height as a minimum grew the window past a 200 % screen when the form opened)
+        return QSize(0, min(self.sizeHint().height(), 6 * self.fontMetrics().height()))
 
 
 class StancePanel(QWidget):

@@ -246,6 +246,7 @@ class CopyDialog(_TaskDialog):
         super().__init__(window, "Copy for another annotator", "copy_dialog")
         src = window.db_path
         self.source = QLabel(str(src))
+        self.source.setTextFormat(Qt.PlainText)  # a path is untrusted text
         self.names = QLineEdit()
         self.names.setObjectName("annotators")
         self.names.setPlaceholderText("alice, bob (one copy each)")

@@ -124,3 +124,19 @@ def test_too_few_articles_says_how_many_more(qtbot, open_window, tmp_path):
     qtbot.waitUntil(lambda: not dialog.running, timeout=30_000)
     assert "accept 6 more" in dialog.status.text() and dialog.bar.format() == "not trained"
     assert dialog.start_button.isEnabled()
+
+
+def test_the_train_dialog_names_the_current_base_each_time_it_opens(qtbot, open_window, db, tmp_path):
+    from annotator.session.models import ModelInfo, register, set_current
+
+    window = open_window(db)
+    dialog = window.models.show_train()
+    assert "en_core_web_sm" in dialog.base.itemText(0)
+    dialog.close()
+    folder = tmp_path / "m1"
+    folder.mkdir()
+    (folder / "meta.json").write_text("{}")
+    register(window.corpus, ModelInfo(id="m1", origin="x", base="", created="", path=folder, documents=1, documents_hash=""))
+    set_current(window.corpus, "m1")  # what re-annotating with m1 does
+    dialog = window.models.show_train()
+    assert dialog.base.itemText(0) == "The corpus's model, m1 (fine-tune it)"

@@ -104,7 +104,8 @@ def test_take_all_agreed_and_by_hand_from_the_keyboard(open_window, drive, revie
 
 def test_review_panel_is_only_there_for_review_corpora(window):
     assert window.review.panel is None
-    assert window.side.count() == 3  # entities, stances and metadata
+    tabs = [window.side.tabText(i) for i in range(window.side.count())]
+    assert "Review" not in tabs and tabs[:2] == ["Entities", "Stances"]  # entities, stances, metadata, names, actors
     assert not window.review.menu.menuAction().isVisible()
 
 
