@@ -257,3 +257,30 @@ def test_copies_for_analysts_keep_the_metadata_and_a_review_finds_it_again(seede
     with Corpus(tmp_path / "review.db") as review:
         found = [document_metadata(review, r.id) for r in review.document_rows()]
         assert any((m.published, m.outlet, m.source("published")) == ("2024-01-02", "MENAFN", "text") for m in found)
+
+
+def test_import_says_which_meta_values_it_could_not_read(tmp_path):
+    # a date it cannot read ("yesterday", or 03/04/2024 either way round) or a URL without http was
+    # dropped without a word; it stays in the meta, and the import now names it by file and line
+    import subprocess
+    import sys
+
+    src = tmp_path / "feed.jsonl"
+    src.write_text(
+        '{"text": "Macron met Scholz in Berlin.", "meta": {"published": "yesterday", "url": "not a url", "outlet": "Le Monde"}}\n'
+        '{"text": "Sunak visited Kyiv.", "meta": {"date": "03/04/2024"}}\n'
+        '{"text": "Biden spoke with Zelensky.", "meta": {"pub_date": "2024-02-29", "url": "https://bbc.co.uk/x"}}\n',
+        encoding="utf-8")
+    db = tmp_path / "c.db"
+    r = subprocess.run([sys.executable, "-m", "annotator", "import", "--db", str(db), "--model", "none", str(src)],
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    assert "3 metadata values not read" in r.stdout
+    assert "feed.jsonl:1: published 'yesterday' is not a date" in r.stderr
+    assert "feed.jsonl:1: url 'not a url' is not a web address" in r.stderr
+    assert "feed.jsonl:2: date '03/04/2024' is not a date (day and month could be either way round)" in r.stderr
+    assert "feed.jsonl:3" not in r.stderr
+    from annotator.session.corpus import Corpus
+
+    with Corpus(db, read_only=True) as c:
+        assert c.count_documents() == 3

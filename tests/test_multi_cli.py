@@ -119,3 +119,21 @@ def test_mismatches_are_clear_messages_without_tracebacks(tmp_path):
     assert missing.returncode == 4 and "no corpus database" in missing.stderr
     none = annotator("agreement", a, b, "--map", "PER=PERSON", "--status", "skipped")
     assert none.returncode == 2 and "no document is skipped in every corpus" in none.stderr
+
+
+def test_review_with_no_document_of_the_status_is_refused_and_writes_nothing(tmp_path):
+    # the analysts have not accepted anything yet: like `agreement`, `review` says so instead of
+    # making an empty review corpus that looks finished
+    src, texts = _source(tmp_path, n=3)
+    r = annotator("copy", "--db", src, "--out", tmp_path / "team", "--annotator", "alice", "--annotator", "bob", "--overlap", "3")
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "review.db"
+    r = annotator("review", tmp_path / "team" / "alice.db", tmp_path / "team" / "bob.db", "--out", out)
+    assert r.returncode != 0
+    assert "no document is accepted in any corpus" in r.stderr and "--status any" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not list(tmp_path.glob("review.db*"))
+    r = annotator("review", tmp_path / "team" / "alice.db", tmp_path / "team" / "bob.db", "--out", out, "--status", "any")
+    assert r.returncode == 0, r.stderr
+    with Corpus(out, read_only=True) as c:
+        assert c.count_documents() == 3

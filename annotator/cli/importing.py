@@ -59,10 +59,15 @@ def import_command(
         typer.echo(f"rejected {rejection}", err=True)
     for label in report.new_labels:
         typer.echo(f"label {label} was not in the scheme: added it")
+    for line in report.metadata_unread[:20]:
+        typer.echo(f"metadata not read: {line} (kept in the document's meta; type it in the Metadata panel)", err=True)
+    if len(report.metadata_unread) > 20:
+        typer.echo(f"metadata not read: and {len(report.metadata_unread) - 20} more values", err=True)
     origin = f", {report.model_spans} entities from {report.model}" if report.model else ""
     typer.echo(
         f"imported {len(report.added)} documents{origin}; {report.duplicates} already in the corpus (skipped); "
         f"{len(report.rejected)} rejected; {report.seconds:.1f} s"
+        + (f"; {len(report.metadata_unread)} metadata values not read" if report.metadata_unread else "")
     )
     if report.interrupted:
         typer.echo("interrupted: the documents imported so far are stored, each whole; run the same command again to import the rest", err=True)

@@ -209,6 +209,27 @@ def from_meta(meta: dict) -> dict[str, str]:
     return out
 
 
+_WHAT = {"published": "a date", "outlet": "an outlet name", "url": "a web address", "author": "an author name"}
+
+
+def unread(meta: dict) -> list[tuple[str, str]]:
+    """Meta values under a field's common keys that could not be read as that field (a date
+    such as "yesterday" or "03/04/2024", a URL without http) while no other key gave one: they
+    stay in the document's meta, and the import says so rather than dropping them silently."""
+    if not isinstance(meta, dict):
+        return []
+    have = from_meta(meta)
+    out = []
+    for key, value in meta.items():
+        name = re.sub(r"[\s-]+", "_", str(key).strip().lower())
+        for field, names in META_KEYS.items():
+            if field not in have and name in names and value not in (None, "", [], {}):
+                shown = str(value) if len(str(value)) <= 60 else str(value)[:57] + "..."
+                out.append((field, f"{key} {shown!r} is not {_WHAT[field]}"
+                           + (" (day and month could be either way round)" if field == "published" and re.fullmatch(r"\s*\d{1,2}[/.]\d{1,2}[/.]\d{4}\s*", str(value)) else "")))
+    return out
+
+
 def from_text(text: str) -> dict[str, str]:
     """Values the article states itself, near its top (or, for a source line, its foot)."""
     lines = [ln.strip() for ln in text[:6000].splitlines() if ln.strip()][:HEAD_LINES]

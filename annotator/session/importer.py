@@ -19,6 +19,7 @@ class StoreResult:
     added: list[int] = field(default_factory=list)
     duplicates: list[Record] = field(default_factory=list)
     new_labels: list[str] = field(default_factory=list)
+    metadata_unread: list[str] = field(default_factory=list)  # "file:line: key 'value' is not a date", kept in meta only
 
 
 def known_hashes(corpus: Corpus, hashes: list[str]) -> set[str]:
@@ -48,6 +49,7 @@ def store_records(corpus: Corpus, records: list[Record], span_origin: dict[int, 
         result.added.clear()
         result.duplicates.clear()
         result.new_labels.clear()
+        result.metadata_unread.clear()
         seen = known_hashes(corpus, [r.sha256 for r in records])
         scheme = corpus.labels()
         labels = {lb.name for lb in scheme}
@@ -63,6 +65,8 @@ def store_records(corpus: Corpus, records: list[Record], span_origin: dict[int, 
             seen.add(sha)
             # publication date, outlet, URL, author: from the meta, else found in the text
             found = doc_metadata.columns(doc_metadata.find(rec.meta, rec.text))
+            result.metadata_unread += [f"{rec.where}: {msg}" for fld, msg in doc_metadata.unread(rec.meta)
+                                       if found[fld] is None]
             docs.append(Op("documents", None, {
                 "id": doc_id, "source": rec.where, "title": rec.title, "text": rec.text, "sha256": sha,
                 "meta": json.dumps(rec.meta, ensure_ascii=False), "status": rec.status,

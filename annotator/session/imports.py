@@ -27,6 +27,7 @@ class ImportReport:
     duplicates: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     new_labels: list[str] = field(default_factory=list)
+    metadata_unread: list[str] = field(default_factory=list)  # meta values not read as a date, URL… (kept in meta)
     model: str | None = None
     model_spans: int = 0
     seconds: float = 0.0
@@ -136,6 +137,7 @@ def import_paths(
             report.added.extend(result.added)
             report.duplicates += len(result.duplicates)
             report.new_labels.extend(lb for lb in result.new_labels if lb not in report.new_labels)
+            report.metadata_unread.extend(result.metadata_unread)
         batch, origins = [], {}
 
     try:

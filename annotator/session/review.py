@@ -259,6 +259,11 @@ def build_review(
         try:
             with Corpus(out, annotator=reviewer) as review:
                 _write_review(review, matching, status, report, progress)
+            if not report.documents:  # an empty review corpus would look like a finished one
+                if not matching.docs:
+                    raise BadInput("the corpora hold no documents: nothing to review (nothing was written)")
+                raise BadInput(f"no document is {status.replace('_', ' ')} in any corpus: nothing to review "
+                               f"({report.left_out} documents left out; try --status any). Nothing was written.")
         except BaseException:
             from annotator.storage.backup import backup_dir
 

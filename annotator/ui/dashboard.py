@@ -434,7 +434,8 @@ class Dashboard(QWidget):
         chart.addSeries(series)
         axis_x = QBarCategoryAxis()
         axis_x.append([escape(b) for b in t.buckets] or ["no stances"])
-        axis_x.setLabelsAngle(-60 if len(t.buckets) > 12 else 0)
+        # past 8 buckets a full date ("2024-01-01") no longer fits flat at 1024x640 or 200 %: it was elided to "2024-0…"
+        axis_x.setLabelsAngle(-60 if len(t.buckets) > 8 else 0)
         chart.addAxis(axis_x, Qt.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = QValueAxis()

@@ -87,6 +87,14 @@ class ReviewPanel(QWidget):
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
         self.table.itemSelectionChanged.connect(self._selected)
+        # the current difference written out in full: at 200 % or 1024x640 the table's analyst columns
+        # are a few characters wide ("…"), and the reviewer must still read each version before choosing
+        self.detail = QLabel()
+        self.detail.setObjectName("review_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.PlainText)
+        self.detail.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.text = ""
         self.hint = QLabel(KEYS_HINT)
         self.hint.setObjectName("review_keys")
         self.hint.setWordWrap(True)
@@ -98,11 +106,13 @@ class ReviewPanel(QWidget):
         col.addWidget(self.header)
         col.addWidget(self.summary)
         col.addWidget(self.table, 1)
+        col.addWidget(self.detail)
         col.addWidget(self.hint)
         self._quiet = False
 
     def show_document(self, versions: list[VersionRow], items: list[Item], text: str, current: str | None) -> None:
         self.names = [v.annotator for v in versions]
+        self.text = text
         self.header.setText("Versions: " + " · ".join(
             f"{i + 1} {v.annotator} ({v.status.replace('_', ' ')}, {v.ts[:16].replace('T', ' ')})" for i, v in enumerate(versions)
         ) if versions else "This document has no analysts' versions.")
@@ -151,6 +161,7 @@ class ReviewPanel(QWidget):
         self._quiet = True
         try:
             row = next((r for r, it in enumerate(self.items) if it.key == key), None)
+            self._show_detail(None if row is None else self.items[row])
             if row is None:
                 self.table.clearSelection()
             else:
@@ -159,6 +170,16 @@ class ReviewPanel(QWidget):
         finally:
             self._quiet = False
 
+    def _show_detail(self, item: Item | None) -> None:
+        if item is None:
+            self.detail.clear()
+            self.detail.hide()
+            return
+        lines = [f"{kind_text(item)} · {decision_text(item)}"]
+        lines += [f"{i + 1} {n}: {said(item, n, self.text)}" for i, n in enumerate(self.names)]
+        self.detail.setText("\n".join(lines))
+        self.detail.show()
+
     def current_key(self) -> str | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return self.items[rows[0].row()].key if rows else None
@@ -166,6 +187,7 @@ class ReviewPanel(QWidget):
     def _selected(self) -> None:
         if not self._quiet:
             key = self.current_key()
+            self._show_detail(next((it for it in self.items if it.key == key), None))
             if key is not None:
                 self.difference_chosen.emit(key)
 

@@ -9,7 +9,7 @@ import csv
 import pytest
 from PySide6.QtCharts import QStackedBarSeries
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QFontMetrics, QImage
 from PySide6.QtTest import QTest
 
 from annotator.session.corpus import Corpus
@@ -180,3 +180,16 @@ def test_names_from_the_corpus_are_shown_literally_never_as_rich_text(dash, corp
     assert "&lt;b&gt;Shoigu&lt;/b&gt;" in dash.timeline_view.chart().title()
     dash._timeline_clicked(len(dash._timeline.buckets) - 1, "FAVOR")
     assert dash.records_label.textFormat() == Qt.PlainText and "<b>Shoigu</b>" in dash.records_label.text()
+
+
+def test_timeline_dates_stay_readable_at_the_minimum_size(dash, corpus, qtbot):
+    # ten weeks and "no date" at 1024x640: written flat, each "2024-01-01" was elided to "2024-0…"
+    corpus.apply(plan_set_metadata(corpus, 3, published="2024-03-04"))
+    dash.refresh()
+    dash.tabs.setCurrentIndex(1)
+    chart = dash.timeline_view.chart()
+    axis = chart.axes(Qt.Horizontal)[0]
+    assert len(axis.categories()) == 11
+    width = QFontMetrics(axis.labelsFont()).horizontalAdvance("2024-01-01")
+    assert width * len(axis.categories()) > chart.plotArea().width() * 0.8  # they would not fit side by side
+    assert axis.labelsAngle() != 0

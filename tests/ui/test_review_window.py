@@ -115,3 +115,20 @@ def test_review_keys_are_reserved_from_label_keys():
     assert "analyst 1" in reserved_key_message("1")
     assert "next difference" in reserved_key_message("]")
     assert reserved_key_message("q") is None
+
+
+def test_the_current_difference_is_written_out_in_full_when_the_panel_is_narrow(open_window, drive, review_db):
+    # at 200 % or 1024x640 the analyst columns shrink to "…": the versions are also written out, wrapped
+    window = open_window(review_db)
+    ui = drive(window)
+    _open_t0(window)
+    panel = window.review.panel
+    window.side.setMaximumWidth(260)
+    window.article.setFocus()
+    detail = panel.findChild(type(panel.header), "review_detail")
+    assert detail is not None and detail.isVisible()
+    assert detail.text().splitlines() == ["different labels · open", "1 alice: PERSON “Trump”", "2 bob: ORG “Trump”"]
+    ui.key(Qt.Key_BracketRight)  # next difference: the text follows
+    assert detail.text().splitlines() == ["overlapping boundaries · open", "1 alice: GPE “Davos”", "2 bob: GPE “Davos on”"]
+    ui.key(Qt.Key_1)  # take alice's: the next open difference is shown
+    assert detail.text().splitlines()[0] == "only in alice · open"
