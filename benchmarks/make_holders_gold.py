@@ -1,8 +1,11 @@
 """Writes benchmarks/holders_gold.jsonl: attributable sentences with their holder, labelled by hand.
 
-split "seed": sentences of seeds/*.txt (used while developing annotator.session.holders);
-split "written": benchmarks/holders_texts/*.txt, news text written for this benchmark and
-labelled before the attribution code existed, never looked at sentence by sentence while tuning.
+split "seed": sentences of seeds/*.txt, used while developing annotator.session.holders.
+split "written": benchmarks/holders_texts/w*.txt, news text written for this benchmark and labelled
+  before the attribution code existed; its misses were looked at once (after the first measurement),
+  and some general bugs they showed were fixed, so it is no longer strictly held out.
+split "fresh": benchmarks/holders_texts/f*.txt, written and labelled after that, before those fixes;
+  its misses were not looked at while tuning: the held-out figure.
 holder: acceptable answers, the first is the preferred one.
 """
 import json
@@ -153,10 +156,36 @@ written = [
 (W4,"She announced that a new package of sanctions targeting Russia’s shadow fleet would be proposed next week.",["Ursula von der Leyen"],"pronoun"),
 (W4,"The Kremlin rejected any link between the talks and the new sanctions.",["Kremlin"],"org"),
 ]
+F1=W+"f1_baltic.txt"; F2=W+"f2_aid.txt"
+fresh = [
+(F1,"Baltic states demand faster air-defence deliveries",["Baltic states"],"headline"),
+(F1,"Estonia’s Prime Minister Kristen Michal said on Thursday that Europe was “running out of time” to protect its eastern flank.",["Kristen Michal"],"reported"),
+(F1,"“Every week of delay is a week the Russian army uses to rebuild,” Michal told a news conference in Tallinn.",["Kristen Michal"],"quote"),
+(F1,"He said his government would spend five percent of GDP on defence from next year.",["Kristen Michal"],"pronoun"),
+(F1,"Lithuanian President Gitanas Nausėda echoed the warning in a speech to parliament in Vilnius.",["Gitanas Nausėda"],"reported"),
+(F1,"The Lithuanian president argued that the alliance needed a permanent air-defence mission over the Baltic region.",["Gitanas Nausėda"],"description"),
+(F1,"NATO’s military committee confirmed that additional fighter jets would be deployed to Ämari air base.",["NATO’s military committee","military committee"],"org"),
+(F1,"Russia’s foreign ministry described the deployment as “a provocation”, according to the state news agency TASS.",["Russia’s foreign ministry","foreign ministry"],"org"),
+(F1,"Foreign ministry spokeswoman Maria Zakharova accused the Baltic governments of “whipping up hysteria”.",["Maria Zakharova"],"reported"),
+(F1,"She added that Moscow would respond “in a manner it sees fit”.",["Maria Zakharova"],"pronoun"),
+(F1,"Latvia’s defence ministry said a drone had crashed in the east of the country overnight.",["Latvia’s defence ministry","defence ministry"],"org"),
+(F2,"Congress deadlock threatens Ukraine aid, warns Pentagon chief",["Pentagon chief","Pete Hegseth"],"headline"),
+(F2,"US Defence Secretary Pete Hegseth warned lawmakers that stocks of artillery shells for Ukraine would run out by the summer.",["Pete Hegseth"],"reported"),
+(F2,"“We are not going to be able to keep up the pace without new money,” Hegseth said at a Senate hearing.",["Pete Hegseth"],"quote"),
+(F2,"Republican Senator Lindsey Graham disagreed, telling reporters that Europe had to carry a bigger share.",["Lindsey Graham"],"reported"),
+(F2,"The senator said he would support a loan to Kyiv rather than a grant.",["Lindsey Graham"],"description"),
+(F2,"The Pentagon said a new package of Patriot interceptors had already been approved.",["Pentagon"],"org"),
+(F2,"Ukrainian Foreign Minister Andrii Sybiha thanked Washington for the decision.",["Andrii Sybiha"],"reported"),
+(F2,"“Every interceptor saves lives,” the minister wrote on X.",["Andrii Sybiha"],"description"),
+(F2,"According to a senior Ukrainian military official, the shortage of shells has already forced units to ration fire along the eastern front.",["senior Ukrainian military official"],"according_to"),
+(F2,"Germany’s defence minister Boris Pistorius announced that Berlin would finance a further 300,000 shells.",["Boris Pistorius"],"reported"),
+(F2,"Pistorius said European production had doubled since 2023.",["Boris Pistorius"],"reported"),
+(F2,"“We are finally catching up,” he said.",["Boris Pistorius"],"pronoun"),
+]
 import pathlib
 root=pathlib.Path(__file__).resolve().parents[1]
 with open(root/"benchmarks/holders_gold.jsonl","w") as f:
-    for split, rows in (("seed", items), ("written", written)):
+    for split, rows in (("seed", items), ("written", written), ("fresh", fresh)):
         for path, ev, holder, kind in rows:
             text=(root/path).read_text()
             import re
@@ -164,4 +193,4 @@ with open(root/"benchmarks/holders_gold.jsonl","w") as f:
             assert m, (path, ev)
             ev=m.group(0)  # the document's own characters (no-break spaces and all)
             f.write(json.dumps({"file": path, "evidence": ev, "holder": holder, "kind": kind, "split": split}, ensure_ascii=False)+"\n")
-print(len(items), len(written))
+print(len(items), len(written), len(fresh))
