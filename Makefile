@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export reliability clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export bench-holders reliability clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -35,7 +35,10 @@ bench-ui: $(STAMP)
 bench-export: $(STAMP)
 	$(PY) benchmarks/bench_export.py
 
-bench: bench-import bench-ui bench-export
+bench-holders: $(STAMP)
+	$(PY) benchmarks/bench_holders.py $(ARGS)
+
+bench: bench-import bench-ui bench-export bench-holders
 
 reliability: $(STAMP)
 	$(PY) benchmarks/kill_harness.py --kills 1000

@@ -26,6 +26,8 @@ SPEECH_LEMMAS = frozenset(
     insist agree doubt call offer"""
     .split()
 )
+# verbs of a trailing attribution clause ("…, X said")
+ATTRIBUTION_LEMMAS = frozenset("say tell add write warn insist claim confirm state report note argue explain stress".split())
 # "a statement said …": the holder is whoever issued it
 DOCUMENT_NOUNS = frozenset("statement message report post letter communique communiqué release tweet".split())
 RELATIVE = frozenset({"who", "which", "that"})
@@ -173,11 +175,9 @@ def _line_sentences(text: str, s: int, e: int, key, cache: ParseCache) -> list[S
     s, e = s + lead, s + trail
     doc = cache.parse(key, text, s, e)
     quotes = _quote_regions(text[s:e])
-    out = []
-    spans = list(doc.sents)
-    for sent in spans:
-        out.append(_sentence(sent, s, quotes, headline=len(spans) == 1 and text[e - 1] not in ".!?\"”’'»"))
-    return out
+    if text[e - 1] not in ".!?\"”’'»" and len(doc) <= 30:  # a headline: one sentence, whatever the parser split
+        return [_sentence(doc[:], s, quotes, headline=True)]
+    return [_sentence(sent, s, quotes, headline=False) for sent in doc.sents]
 
 
 def _quote_regions(line: str) -> list[tuple[int, int]]:
@@ -258,7 +258,9 @@ def _verb_cue(tok, offset: int) -> Cue | None:
     for _ in range(4):  # "…, stating", "and said", "persists in claiming": the subject is up the tree
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         # "Putin not interested in diplomacy, says Zelensky": with two subjects the inverted one speaks
-        subj = next((c for c in subjects if c.i > verb.i), None) if len(subjects) > 1 else (subjects or [None])[0]
+        # ("company DTEK said": two subjects before it, the one nearest the verb)
+        after = [c for c in subjects if c.i > verb.i]
+        subj = (after[0] if after else subjects[-1]) if subjects else None
         if subj is not None or verb.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "prep", "acl") or verb.head is verb:
             break
         if verb.tag_ == "VBN" and verb is tok:  # a participle ("described as …") is not a clause of its own
@@ -269,7 +271,14 @@ def _verb_cue(tok, offset: int) -> Cue | None:
     if subj.lower_ in RELATIVE and verb.dep_ == "relcl":  # "Medinsky, who told reporters"
         subj = verb.head
     m = _mention(subj, offset)
-    return Cue(m, f"subject of {tok.text!r}", _depth(tok)) if m else None
+    if m is None:
+        return None
+    depth = _depth(tok)
+    # "…, Zelensky said." / "…,” he said" / "…, says Zelensky": the clause attributes the whole sentence
+    first = min(subj.left_edge.i, tok.i)
+    if first > tok.sent.start and tok.doc[first - 1].text in (",", "”", '"', "’") and tok.lemma_.lower() in ATTRIBUTION_LEMMAS:
+        depth = -1
+    return Cue(m, f"subject of {tok.text!r}", depth)
 
 
 def _according_cue(tok, offset: int) -> Cue | None:
@@ -295,7 +304,7 @@ def _headline_colon(sent, offset: int) -> Cue | None:
     words = sent.doc[sent.start : colon.i]
     if len(words) == 1 and words[0].lower_ in RUBRICS:
         return None
-    if not any(t.pos_ == "PROPN" for t in words):
+    if not any(t.text[:1].isupper() for t in words):
         return None
     head = max(words, key=lambda t: t.pos_ == "PROPN" and t.ent_type_ == "PERSON")
     ent = _ent_of(head)
@@ -346,13 +355,13 @@ def _mention(head, offset: int) -> Mention | None:
     ent = _ent_of(head)
     if ent is not None and ent.label_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"):
         return _ent_mention(ent, offset)
-    if head.pos_ == "PROPN":
+    if head.pos_ == "PROPN" and head.text[:1].isupper():
         left = head
         while left.i > 0 and head.doc[left.i - 1].dep_ == "compound" and head.doc[left.i - 1].pos_ == "PROPN":
             left = head.doc[left.i - 1]
         s, e = left.idx, head.idx + len(head)
         return Mention(offset + s, offset + e, offset + s, offset + e, head.doc.text[s:e], "name", head.lemma_.lower())
-    if head.pos_ not in ("NOUN",):
+    if head.pos_ not in ("NOUN", "PROPN"):
         return None
     s = head.left_edge.idx
     right = head

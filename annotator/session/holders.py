@@ -212,9 +212,7 @@ class _Ranker:
             return not person
         if c.label == "ORG":
             return not person or len(c.text.split()) <= 2 and c.text[:1].isupper() and not _institution(c.text)
-        words = c.text.translate(APOSTROPHES).lower().split()
-        is_person = bool(words) and words[-1] in PERSON_TITLES
-        return is_person == person
+        return _person_like(c.text) == person
 
     def primary(self, j: int) -> HolderCandidate | None:
         """The speaker of sentence j (its first cue, else its subject), resolved; memoised."""
@@ -241,6 +239,20 @@ class _Ranker:
             words = self._context_words(s)
             known = people.get(key)
             people[key] = ((known[0] if known else set()) | words, s)  # the latest mention is the one linked
+        # people the model did not tag, but who spoke in an earlier sentence ("Kharkiv Mayor Ihor Terekhov told …")
+        for j, st in enumerate(self.sents):
+            if st.end > m.start:
+                break
+            c = self.primary(j)
+            if c is None or c.start is None or c.span_id is not None or not _person_like(c.text):
+                continue
+            if c.text.split()[-1].lower() in PERSON_TITLES:
+                continue  # itself a description
+            key = c.text.split()[-1].translate(APOSTROPHES).lower()
+            pseudo = EntitySpan(None, None, c.start, c.end, "PERSON")
+            words = self._context_words(pseudo) | {w.lower() for w in c.text.split()}
+            known = people.get(key)
+            people[key] = ((known[0] if known else set()) | words, known[1] if known and known[1].start > c.start else pseudo)
         strong, weak = [], []
         for words, s in people.values():
             if not titles & words:
@@ -291,6 +303,14 @@ class _Ranker:
 
     def _span_cand(self, span: EntitySpan, reason: str) -> HolderCandidate:
         return HolderCandidate(" ".join(self.text[span.start : span.end].split()), span.start, span.end, reason, span.id, span.label)
+
+
+def _person_like(text: str) -> bool:
+    """A description with a person's title, or a name that is not an institution's."""
+    words = text.translate(APOSTROPHES).split()
+    if not words or _institution(text):
+        return False
+    return words[-1].lower() in PERSON_TITLES or all(w[:1].isupper() for w in words[-2:])
 
 
 def _institution(text: str) -> bool:
