@@ -8,10 +8,20 @@ split "fresh": benchmarks/holders_texts/f*.txt, written and labelled after that,
   its misses were not looked at while tuning: the held-out figure.
 holder: acceptable answers, the first is the preferred one.
 """
+
 import json
-S0="seeds/000_13fea0c610b050c5.txt"; S1="seeds/003_57a688f70a540076.txt"; S2="seeds/001_2bdc9ae32607dc18.txt"; S3="seeds/002_9d59a1cdc1672ff3.txt"; S4="seeds/004_98d9d8f7edc6f999.txt"
+import pathlib
+import re
+
+S0="seeds/000_13fea0c610b050c5.txt"
+S1="seeds/003_57a688f70a540076.txt"
+S2="seeds/001_2bdc9ae32607dc18.txt"
+S3="seeds/002_9d59a1cdc1672ff3.txt"
+S4="seeds/004_98d9d8f7edc6f999.txt"
 W="benchmarks/holders_texts/"
-UM=["Rustem Umerov","Umerov"]; ZE=["Volodymyr Zelensky","Zelensky"]; ZY=["Volodymyr Zelenskyy","Zelenskyy"]
+UM=["Rustem Umerov","Umerov"]
+ZE=["Volodymyr Zelensky","Zelensky"]
+ZY=["Volodymyr Zelenskyy","Zelenskyy"]
 items = [
 (S0,"the White House says there are currently no plans for a bilateral meeting.",["White House"],"org"),
 (S0,"Delegations from Ukraine and the US will continue their efforts to agree a peace deal at the World Economic Forum in Davos this week, according to Kyiv‘s lead negotiator.",["Kyiv‘s lead negotiator"]+UM,"according_to"),
@@ -104,7 +114,10 @@ items = [
 (S4,"The Kremlin persists in claiming its strikes exclusively target military infrastructure, despite overwhelming evidence of civilian infrastructure destruction.",["Kremlin"],"org"),
 (S4,"Ukrainian Energy Minister Denys Shmygal characterized Russia’s strategy as ‘energy terror,’",["Denys Shmygal"],"reported"),
 ]
-W1=W+"w1_grain.txt"; W2=W+"w2_summit.txt"; W3=W+"w3_energy.txt"; W4=W+"w4_talks.txt"
+W1=W+"w1_grain.txt"
+W2=W+"w2_summit.txt"
+W3=W+"w3_energy.txt"
+W4=W+"w4_talks.txt"
 written = [
 (W1,"Grain corridor must stay open, says Turkish foreign minister",["Turkish foreign minister","Hakan Fidan"],"headline"),
 (W1,"Turkey will keep pressing both sides to let grain ships leave Black Sea ports, Turkish Foreign Minister Hakan Fidan said on Tuesday.",["Hakan Fidan"],"reported"),
@@ -156,7 +169,8 @@ written = [
 (W4,"She announced that a new package of sanctions targeting Russia’s shadow fleet would be proposed next week.",["Ursula von der Leyen"],"pronoun"),
 (W4,"The Kremlin rejected any link between the talks and the new sanctions.",["Kremlin"],"org"),
 ]
-F1=W+"f1_baltic.txt"; F2=W+"f2_aid.txt"
+F1=W+"f1_baltic.txt"
+F2=W+"f2_aid.txt"
 fresh = [
 (F1,"Baltic states demand faster air-defence deliveries",["Baltic states"],"headline"),
 (F1,"Estonia’s Prime Minister Kristen Michal said on Thursday that Europe was “running out of time” to protect its eastern flank.",["Kristen Michal"],"reported"),
@@ -182,13 +196,11 @@ fresh = [
 (F2,"Pistorius said European production had doubled since 2023.",["Boris Pistorius"],"reported"),
 (F2,"“We are finally catching up,” he said.",["Boris Pistorius"],"pronoun"),
 ]
-import pathlib
 root=pathlib.Path(__file__).resolve().parents[1]
 with open(root/"benchmarks/holders_gold.jsonl","w") as f:
     for split, rows in (("seed", items), ("written", written), ("fresh", fresh)):
         for path, ev, holder, kind in rows:
             text=(root/path).read_text()
-            import re
             m=re.search(r"\s+".join(re.escape(w) for w in ev.split()), text)
             assert m, (path, ev)
             ev=m.group(0)  # the document's own characters (no-break spaces and all)
