@@ -53,3 +53,4 @@ def empty_corpus(tmp_path):
     c = Corpus(tmp_path / "empty.db")
     yield c
     c.close()
+

@@ -28,6 +28,7 @@ class ImportReport:
     model: str | None = None
     model_spans: int = 0
     seconds: float = 0.0
+    seed_targets: int = 0  # stance targets the seed articles brought (first run only)
     interrupted: bool = False  # Ctrl+C or Cancel: what was read and annotated before it is stored, the rest is not
 
     @property
@@ -96,6 +97,9 @@ def import_paths(
 
     started = time.perf_counter()
     report = ImportReport()
+    paths = list(paths)
+    # the first-run seed import: the seed articles bring their stance targets (a new corpus has none)
+    seeding = corpus.count_documents() == 0 and any(_is_seeds(p) for p in paths)
     records = _fresh(corpus, read_paths(paths), report)
     if nlp is None and model not in (None, "none"):
         from annotator.nlp.models import load_ner
@@ -147,8 +151,20 @@ def import_paths(
         # the documents annotated so far cost model time: keep them; a re-run skips them by hash
         report.interrupted = True
     flush()
+    if seeding and report.added:
+        from annotator.session.targets import give_seed_targets
+
+        given = give_seed_targets(corpus)
+        report.seed_targets = len(given.added_targets) if given else 0
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _is_seeds(path: str | Path) -> bool:
+    try:
+        return Path(path).resolve() == seeds_dir().resolve()
+    except OSError:
+        return False
 
 
 def _remember_model(corpus: Corpus, model: str) -> None:

@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMainWindow
+from seed_targets import with_seed_targets
 
 from annotator.core.records import Record
 from annotator.session.importer import store_records
@@ -28,6 +29,7 @@ def at(piece, nth=0):
 
 @pytest.fixture
 def doc(empty_corpus):
+    with_seed_targets(empty_corpus)
     spans = [(*at("Davos"), "GPE"), (*at("Zelensky"), "PERSON"), (*at("Russia"), "GPE"), (*at("Donbas"), "GPE"),
              (*at("Zelensky", 1), "PERSON"), (*at("Monday"), "DATE"), (*at("Ukrainian"), "NORP"),
              (*at("Rustem Umerov"), "PERSON")]
