@@ -15,9 +15,9 @@ SEEDS = ROOT / "seeds"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from annotator.nlp.models import load_ner
+    from annotator.nlp.preannotators import load_pipeline
 
-    return load_ner()
+    return load_pipeline()
 
 
 @pytest.fixture(scope="session")

@@ -64,7 +64,7 @@ def test_rejected_records_are_listed_and_the_good_ones_imported(tmp_path):
 
 def test_a_model_that_cannot_be_loaded_is_a_clear_error(tmp_path):
     result = annotator("import", ROOT / "seeds", "--db", tmp_path / "c.db", "--model", "no_such_pipeline")
-    assert result.returncode == 2
+    assert result.returncode == 8  # the exit code of the error family's kind "model"
     assert "could not load the spaCy pipeline 'no_such_pipeline'" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -73,7 +73,7 @@ def test_a_database_that_is_not_sqlite_is_refused_without_traceback(tmp_path):
     db = tmp_path / "bad.db"
     db.write_text("hello " * 1000)
     result = annotator("stats", "--db", db)
-    assert result.returncode == 2 and "not a usable annotator database" in result.stderr
+    assert result.returncode == 7 and "not a usable annotator database" in result.stderr  # kind "damaged"
     assert "Traceback" not in result.stderr
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from annotator.cli.app import DbOption, app, fail
+from annotator.cli.app import DbOption, app
 
 
 @app.command("import")
@@ -20,21 +20,20 @@ def import_command(
     ),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Texts per nlp.pipe batch."),
     n_process: int = typer.Option(1, "--n-process", min=1, help="Processes for nlp.pipe."),
+    kind: str = typer.Option("spacy", "--preannotator", help="Which pre-annotator runs the model (a registered name: "
+                             "spacy, or one a plugin adds through the annotator.preannotators entry point)."),
 ) -> None:
     """Import articles; spans in the files are kept, others are pre-annotated by the model."""
     from tqdm import tqdm
 
-    from annotator.nlp.models import ModelError
     from annotator.session.imports import import_paths
 
-    nlp = None
+    preannotator = None
     if model != "none":
-        from annotator.nlp.models import load_ner
+        from annotator.nlp.preannotators import get_preannotator
 
-        try:  # before the database: a model that cannot be loaded must not leave a new, empty corpus behind
-            nlp = load_ner(None if model == "default" else model)
-        except ModelError as exc:
-            fail(str(exc))
+        # before the database: a model that cannot be loaded must not leave a new, empty corpus behind
+        preannotator = get_preannotator(None if model == "default" else model, kind=kind)
     corpus = _open(db)
     bar = tqdm(unit="doc", desc="import", disable=None)
 
@@ -42,7 +41,8 @@ def import_command(
         bar.update(done - bar.n)
 
     try:
-        report = import_paths(corpus, paths, model=None, nlp=nlp, batch_size=batch_size, n_process=n_process, on_progress=progress)
+        report = import_paths(corpus, paths, model=None, preannotator=preannotator, batch_size=batch_size, n_process=n_process,
+                              on_progress=progress)
     finally:
         bar.close()
         corpus.close()
@@ -69,9 +69,5 @@ def import_command(
 
 def _open(db: Path):
     from annotator.session.corpus import Corpus
-    from annotator.storage import DatabaseError
 
-    try:
-        return Corpus(db)
-    except DatabaseError as exc:
-        fail(str(exc))
+    return Corpus(db)  # errors: annotator.cli.main says them, with their exit code

@@ -31,6 +31,7 @@ from annotator.io.export_folder import AtomicFolder, FolderError, timestamped
 from annotator.io.export_formats import TEXT_FORMATS
 from annotator.io.export_spacy import DocBinExport, ExportDoc, Problem, build_doc, training_config
 from annotator.session.corpus import Corpus
+from annotator.session.export_extension import ExportExtension
 
 FORMATS = ("spacy", "jsonl", "doccano", "conll")
 OPTIMIZE = ("efficiency", "accuracy")
@@ -106,35 +107,6 @@ class ExportResult:
     def summary(self) -> str:
         parts = [f"{name}: {s.documents} documents, {sum(s.entities.values())} entities" for name, s in self.splits.items()]
         return f"exported {self.fmt} to {self.folder} ({'; '.join(parts)}) in {self.seconds:.1f} s"
-
-
-class ExportExtension:
-    """More data on every exported document; the stance export is one. Override what you need.
-
-    `load` runs once per page of documents and its result lands in item.extras[name];
-    `on_doc` may add doc.spans / doc.cats to the spaCy Doc (spacy format only) and return the
-    Problems of spans it could not align (they fail the export unless --skip-misaligned);
-    `on_item` sees every exported document with its split (for sidecar files);
-    `pipeline` names extra components for config.cfg and their config overrides, given what it saw;
-    `finish` writes sidecar files into the (temporary) export folder and adds to the manifest.
-    """
-
-    name = "extension"
-
-    def load(self, corpus: Corpus, doc_ids: list[int]) -> dict[int, object]:
-        return {}
-
-    def on_doc(self, doc, item: ExportDoc) -> list[Problem] | None:
-        return None
-
-    def on_item(self, item: ExportDoc, split: str) -> None:
-        pass
-
-    def pipeline(self) -> tuple[tuple[str, ...], dict[str, object]]:
-        return (), {}
-
-    def finish(self, folder: Path, manifest: dict) -> None:
-        pass
 
 
 def default_extensions() -> list[ExportExtension]:

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from annotator.core.model import ANNOTATOR_ORIGIN
 from annotator.core.records import Record
 from annotator.core.scheme import colour_for_new_label
+from annotator.session.changes import Change, Op
 from annotator.session.corpus import Corpus
+from annotator.session.history import IMPORT
 
 
 @dataclass
@@ -28,7 +30,10 @@ def known_hashes(corpus: Corpus, hashes: list[str]) -> set[str]:
 
 
 def store_records(corpus: Corpus, records: list[Record], span_origin: dict[int, str] | None = None) -> StoreResult:
-    """Insert a batch of records (with their spans) in one transaction.
+    """Insert a batch of records (with their spans) as one Change: one transaction, one history row
+    of kind 'import', the same change event every edit sends (so an open window sees the documents
+    arrive). Ids are planned inside the write transaction, so edits on another connection beside
+    the import cannot take them in between.
 
     `span_origin` maps a record's index to the origin of its spans (a model name+version);
     records without an entry have spans from their file. Records whose text is already
@@ -37,42 +42,43 @@ def store_records(corpus: Corpus, records: list[Record], span_origin: dict[int, 
     """
     result = StoreResult()
     span_origin = span_origin or {}
-    db = corpus.db
-    with db.atomic():
+
+    def plan() -> Change | None:
+        result.added.clear()
+        result.duplicates.clear()
+        result.new_labels.clear()
         seen = known_hashes(corpus, [r.sha256 for r in records])
-        labels = {r[0] for r in db.execute("SELECT name FROM labels")}
+        labels = {lb.name for lb in corpus.labels()}
         n_labels = len(labels)
+        doc_id, span_id = corpus.next_id("documents"), corpus.next_id("spans")
+        docs, spans, new_labels = [], [], []
         for i, rec in enumerate(records):
             sha = rec.sha256
             if sha in seen:
                 result.duplicates.append(rec)
                 continue
             seen.add(sha)
-            cur = db.execute(
-                "INSERT INTO documents (source, title, text, sha256, meta, status, annotator) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [rec.where, rec.title, rec.text, sha, json.dumps(rec.meta, ensure_ascii=False), rec.status,
-                 corpus.annotator if rec.status != "new" else ""],
-            )
-            doc_id = cur.lastrowid
+            docs.append(Op("documents", None, {
+                "id": doc_id, "source": rec.where, "title": rec.title, "text": rec.text, "sha256": sha,
+                "meta": json.dumps(rec.meta, ensure_ascii=False), "status": rec.status,
+                "annotator": corpus.annotator if rec.status != "new" else "",
+            }))
             result.added.append(doc_id)
             origin = span_origin.get(i) or (f"file:{rec.source}" if rec.source else ANNOTATOR_ORIGIN)
             for start, end, label in rec.spans or ():
                 if label not in labels:
-                    db.execute(
-                        "INSERT INTO labels (name, color, key, hidden, position) VALUES (?, ?, '', 0, ?)",
-                        [label, colour_for_new_label(n_labels), n_labels],
-                    )
+                    new_labels.append(Op("labels", None, {"name": label, "color": colour_for_new_label(n_labels), "key": "",
+                                                          "hidden": 0, "position": n_labels}))
                     labels.add(label)
                     n_labels += 1
                     result.new_labels.append(label)
-                db.execute(
-                    "INSERT INTO spans (doc_id, start, end, label, origin) VALUES (?, ?, ?, ?, ?)",
-                    [doc_id, start, end, label, origin],
-                )
-        if result.added:
-            db.execute(
-                "INSERT INTO history (annotator, doc_id, action, ops) VALUES (?, NULL, ?, ?)",
-                [corpus.annotator, f"import {len(result.added)} documents",
-                 json.dumps({"documents": result.added, "new_labels": result.new_labels})],
-            )
+                spans.append(Op("spans", None, {"id": span_id, "doc_id": doc_id, "start": start, "end": end, "label": label,
+                                                "origin": origin}))
+                span_id += 1
+            doc_id += 1
+        if not docs:
+            return None
+        return Change(f"import {len(docs)} documents", None, tuple(new_labels + docs + spans))
+
+    corpus.commit_planned(plan, IMPORT, bulk=True)
     return result

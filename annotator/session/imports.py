@@ -77,6 +77,7 @@ def import_paths(
     model: str | None = "default",
     *,
     nlp=None,
+    preannotator=None,
     batch_size: int = 64,
     n_process: int = 1,
     commit_every: int = 256,
@@ -101,19 +102,20 @@ def import_paths(
     # the first-run seed import: the seed articles bring their stance targets (a new corpus has none)
     seeding = corpus.count_documents() == 0 and any(_is_seeds(p) for p in paths)
     records = _fresh(corpus, read_paths(paths), report)
-    if nlp is None and model not in (None, "none"):
-        from annotator.nlp.models import load_ner
+    if preannotator is None and nlp is not None:
+        from annotator.nlp.preannotators import SpacyPreannotator
 
-        nlp = load_ner(None if model == "default" else model)
-    if nlp is not None:
-        from annotator.nlp.models import model_id
-        from annotator.nlp.preannotate import annotate
+        preannotator = SpacyPreannotator(nlp)
+    if preannotator is None and model not in (None, "none"):
+        from annotator.nlp.preannotators import get_preannotator
 
-        report.model = model_id(nlp)
+        preannotator = get_preannotator(None if model == "default" else model)
+    if preannotator is not None:
+        report.model = preannotator.origin
         _remember_model(corpus, report.model)
         # texts with their own spans go through as "" so order is kept at no cost
-        annotated = annotate(
-            nlp, ((r.text if r.spans is None else "", r) for r in records), batch_size=batch_size, n_process=n_process
+        annotated = preannotator.annotate(
+            ((r.text if r.spans is None else "", r) for r in records), batch_size=batch_size, n_process=n_process
         )
     else:
         annotated = ((r, None) for r in records)

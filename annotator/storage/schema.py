@@ -187,6 +187,35 @@ def m0003_full_text_search(db):
     )
 
 
+@migrations(name="0004_history_kind")
+def m0004_history_kind(db):
+    """Say what each history row is, so the undo history can be rebuilt after a restart.
+
+    kind: 'edit' (a user's edit), 'undo' / 'redo' (of the history row `ref`), 'import' (documents
+    stored by an import) or another word a bulk operation chooses. Older rows are edits; the
+    'undo …' actions written before this migration are marked as undos without a ref (they end
+    the chain: nothing before them is offered for undo after a restart).
+    """
+    run_script(
+        db,
+        """
+        ALTER TABLE history ADD COLUMN kind TEXT NOT NULL DEFAULT 'edit';
+        ALTER TABLE history ADD COLUMN ref INTEGER;
+        """,
+    )
+    # history is append-only by trigger: lift it for this one-time backfill, in the migration's transaction
+    run_script(
+        db,
+        """
+        DROP TRIGGER history_no_update;
+        UPDATE history SET kind = 'undo' WHERE action LIKE 'undo %';
+        UPDATE history SET kind = 'import' WHERE doc_id IS NULL AND action LIKE 'import%';
+        CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+            BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+        """,
+    )
+
+
 NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
 
