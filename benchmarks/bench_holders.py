@@ -4,8 +4,8 @@ Imports seeds/*.txt and benchmarks/holders_texts/*.txt into a fresh corpus the w
 does (pre-annotated by the default model), then for each sentence of
 benchmarks/holders_gold.jsonl compares, with the same evidence range:
 
-- the nearest-entity rule the stance form used so far (core.speakers.nearest_speaker over
-  the evidence's sentences, exactly as the form called it): one guess;
+- the nearest-entity rule the stance form used so far (session.stances.default_speaker:
+  core.speakers.nearest_speaker over the evidence's sentences): one guess;
 - annotator.session.holders.suggest_holders: the top one and the top three.
 
 Prints accuracy by kind and by split. "seed" sentences were looked at while developing the
@@ -29,20 +29,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotator.core.speakers import nearest_speaker  # noqa: E402
-from annotator.nlp.sentences import sentence_at  # noqa: E402
 from annotator.session import Corpus  # noqa: E402
 from annotator.session.holders import same_holder, suggest_holders  # noqa: E402
 from annotator.session.imports import import_paths  # noqa: E402
+from annotator.session.stances import default_speaker  # noqa: E402
 
 GOLD = ROOT / "benchmarks" / "holders_gold.jsonl"
 
 
 def baseline(text: str, spans, start: int, end: int) -> str | None:
     """What the stance form proposed before: the nearest speaker entity of the evidence's sentences."""
-    first = sentence_at(text, start) or (start, end)
-    last = sentence_at(text, end) or (start, end)
-    span = nearest_speaker(spans, min(first[0], start), max(last[1], end))
+    span = default_speaker(text, spans, (start, end))
     return text[span.start : span.end] if span else None
 
 
