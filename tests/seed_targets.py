@@ -12,5 +12,5 @@ def with_seed_targets(corpus: Corpus) -> Corpus:
 
     missing = [t for t in DEFAULT_STANCE_TARGETS if t not in corpus.stance_targets()]
     if missing:
-        corpus.apply(plan_take_scheme(corpus, Scheme(missing, [], "seed targets"))[0])
+        corpus.commit(plan_take_scheme(corpus, Scheme(missing, [], "seed targets"))[0], "import")  # not an undo step
     return corpus

@@ -276,24 +276,31 @@ class Corpus:
     # ---- planning edits (validate, write nothing) ------------------------
     @reads
     def plan_add_span(self, doc_id: int, start: int, end: int, label: str, origin: str = ANNOTATOR_ORIGIN) -> Change:
-        """A new entity; entities it overlaps are removed (the new one wins)."""
+        """A new entity. The one rule for overlaps (the same when a boundary grows, plan_resize_span):
+        the entity being made wins, the entities it overlaps are removed, and the action names each
+        one, so the message says what went and undo brings them back."""
         text = self.text(doc_id)
         self._check_label(label)
         try:
             check_span(text, start, end)
         except SpanError as exc:
             raise EditError(str(exc)) from exc
+        if origin == ANNOTATOR_ORIGIN:
+            _check_one_paragraph(text, start, end)
         overlapped = self.db.execute(
             f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND start < ? AND end > ?", [doc_id, end, start]
         ).fetchall()
         if len(overlapped) == 1 and (overlapped[0][2], overlapped[0][3]) == (start, end) and overlapped[0][4] == label:
             raise EditError(f"{text[start:end]!r} is already {label}")
         new_id = self.next_id("spans")
+        ops = self._replace_ops(overlapped)
+        ops.append(Op("spans", None, {"id": new_id, "doc_id": doc_id, "start": start, "end": end, "label": label, "origin": origin}))
+        return self.finish_edit(f"add {label} {text[start:end]!r}{_replacing(text, overlapped)}", doc_id, ops)
+
+    def _replace_ops(self, overlapped: list) -> list[Op]:
         # unlink holders before the delete: ON DELETE SET NULL would change the stance row under the unlink op
         ops = self._holder_ops_for_removed([r[0] for r in overlapped])
-        ops += [Op("spans", _span_row(r), None) for r in overlapped]
-        ops.append(Op("spans", None, {"id": new_id, "doc_id": doc_id, "start": start, "end": end, "label": label, "origin": origin}))
-        return self.finish_edit(f"add {label} {text[start:end]!r}", doc_id, ops)
+        return ops + [Op("spans", _span_row(r), None) for r in overlapped]
 
     @reads
     def plan_delete_span(self, span_id: int) -> Change:
@@ -321,20 +328,21 @@ class Corpus:
             raise EditError(str(exc)) from exc
         if (start, end) == (span.start, span.end):
             raise EditError("the entity cannot move that way")
-        clash = self.db.execute(
-            "SELECT count(*) FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ?",
+        if (start < span.start or end > span.end) and "\n" not in text[span.start:span.end]:
+            _check_one_paragraph(text, start, end)  # growing never crosses a line break
+        # the same rule as adding over entities: the grown one wins, the neighbours it covers go, by name
+        overlapped = self.db.execute(
+            f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ?",
             [span.doc_id, span_id, end, start],
-        ).fetchone()[0]
-        if clash:
-            raise EditError("the entity would overlap its neighbour")
+        ).fetchall()
         before = _span_row(asdict(span))
         after = dict(before, start=start, end=end, origin=ANNOTATOR_ORIGIN)
-        ops = [Op("spans", before, after)]
+        ops = self._replace_ops(overlapped) + [Op("spans", before, after)]
         ops += [
             Op("stances", row, dict(row, holder_start=start, holder_end=end, holder_text=text[start:end]))
             for row in self.stance_rows("holder_span_id = ?", [span_id])
         ]
-        return self.finish_edit(f"resize {span.label} to {text[start:end]!r}", span.doc_id, ops)
+        return self.finish_edit(f"resize {span.label} to {text[start:end]!r}{_replacing(text, overlapped)}", span.doc_id, ops)
 
     @reads
     def plan_set_status(self, doc_id: int, status: str) -> Change:
@@ -561,6 +569,20 @@ def _history_ops(change: Change) -> str:
             row = {k: v for k, v in row.items() if k != "text"}
         out.append({"table": op.table, "before": op.before, "after": row})
     return json.dumps(out, ensure_ascii=False)
+
+
+def _check_one_paragraph(text: str, start: int, end: int) -> None:
+    if "\n" in text[start:end]:
+        raise EditError(f"an entity cannot run over a line break: {text[start:end].replace(chr(10), '⏎')!r}; "
+                        "select within one paragraph")
+
+
+def _replacing(text: str, rows: list) -> str:
+    """", replacing PERSON 'Volodymyr Zelensky' and GPE 'Kyiv'": every entity an edit removes, by name."""
+    if not rows:
+        return ""
+    names = [f"{r[4]} {' '.join(text[r[2]:r[3]].split())!r}" for r in sorted(rows, key=lambda r: r[2])]
+    return ", replacing " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0])
 
 
 def _span_row(r) -> dict:

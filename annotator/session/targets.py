@@ -144,5 +144,5 @@ def give_seed_targets(corpus: Corpus) -> TargetsReport | None:
     if corpus.stance_targets(include_hidden=True):
         return None
     change, report = plan_take_scheme(corpus, Scheme(list(DEFAULT_STANCE_TARGETS), [], "the seed articles"))
-    corpus.apply(change)
+    corpus.commit(change, "import")  # part of the import: in the history, not a step to undo
     return report

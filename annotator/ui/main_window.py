@@ -44,12 +44,14 @@ from annotator.ui.article import ArticleView
 from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
 from annotator.ui.edits import EditRunner, Reporter
 from annotator.ui.entity_list import EntityList
+from annotator.ui.keymap import KeyMap, key_id_for
 from annotator.ui.legend import Legend
 from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, stance_form_rows
 from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
 from annotator.ui.theme import apply_theme, entity_colours
 from annotator.ui.window_files import NO_DOCUMENT, FilesController
+from annotator.ui.window_flags import WindowFlags
 from annotator.ui.window_settings import SettingsController
 from annotator.ui.window_stances import WindowStances
 from annotator.ui.workers import ImportWorker, run_in_background
@@ -123,6 +125,9 @@ class WindowReporter(Reporter):
         self.window = window
 
     def saved(self, result: EditResult) -> None:
+        if ", replacing " in result.message and not result.undo:  # entities went: say which, in full
+            self.window.notify(result.message.replace("saved · ", "Saved: ") + " (undo brings them back).")
+            return
         self.window.statusBar().showMessage(result.message, 6000)
 
     def message(self, text: str, error: bool = False) -> None:
@@ -175,11 +180,14 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
 
         self.settings = SettingsController(self)
+        self.keymap = KeyMap(parent=self)  # every action's keys, re-bindable (QSettings group "keys")
+        self._accept_warned: int | None = None  # the document whose accept was warned about its flags
         self.files = FilesController(self)
         self._build_widgets()
         self._build_actions()
         self._build_menus()
         self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
+        self.flags = WindowFlags(self)  # suspicious model spans: marks, count on the Accept button, fixes
         self.settings.restore()
         self.reload_labels()
         self._update_title()
@@ -297,21 +305,26 @@ class MainWindow(QMainWindow):
         return self._menus[key]
 
     def add_action(self, text: str, slot: Callable, keys=(), *, menu: str | None = None, section: str | None = None,
-                   local: bool = False, tip: str = "") -> QAction:
-        """The public way to add a command to the window: an action with its keys, in a menu (by title,
-        e.g. "&Model") and in a section of the F1 key sheet. `local`: only while the article or the
-        entity list has focus (bare keys must not fire in the search box)."""
-        action = self._action(text, slot, keys, local=local, tip=tip)
+                   local: bool = False, tip: str = "", key_id: str | None = None) -> QAction:
+        """The public way to add a command to the window: an action with its default keys, in a menu (by
+        title, e.g. "&Model") and in a section of the F1 key sheet. `local`: only while the article or the
+        entity list has focus (bare keys must not fire in the search box). The keys are the user's to
+        re-bind (annotator.ui.keymap), under `key_id` (default: from the text)."""
+        action = self._action(text, slot, keys, local=local, tip=tip, key_id=key_id)
         if menu:
             self.menu(menu).addAction(action)
         if section:
             self._sections.setdefault(section, []).append(action)
         return action
 
-    def _action(self, text: str, slot: Callable, keys=(), *, local: bool = False, tip: str = "") -> QAction:
+    def _action(self, text: str, slot: Callable, keys=(), *, local: bool = False, tip: str = "",
+                key_id: str | None | bool = None) -> QAction:
         action = QAction(text, self)
-        if keys:
-            action.setShortcuts([QKeySequence(k) for k in keys])
+        if key_id is False:  # a label's key belongs to the label scheme, not to the key map
+            if keys:
+                action.setShortcuts([QKeySequence(k) for k in keys])
+        else:
+            self.keymap.register(key_id or key_id_for(text), action, keys)
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(lambda _=False: slot())
@@ -336,22 +349,20 @@ class MainWindow(QMainWindow):
 
         self.act_undo, self.act_redo = self.edits.undo_actions(self)
         self.addActions([self.act_undo, self.act_redo])
-        self.act_accept = a("&Accept and open next", self.accept_document, ["Ctrl+Return", "Ctrl+Enter"],
+        # accepting is deliberate: its own key (never Enter, which saves forms and opens list rows) and a button
+        self.act_accept = a("&Accept and open next", self.accept_document, ["Ctrl+Shift+A"], key_id="accept",
                             tip="Every entity is checked: mark accepted and open the next unfinished article")
-        self.act_accept_local = a("Accept and open next (nothing selected)", self.accept_if_no_selection,
-                                  ["Return", "Enter"], local=True)
-        # in the entity list Enter goes to the entity (see _build_widgets), it must not accept the article
-        self.entities.removeAction(self.act_accept_local)
         self.act_skip = a("&Skip and open next", self.skip_document, ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"])
         self.act_delete = a("&Delete entity", self.delete_entity, [QKeySequence.Delete, "Backspace"], local=True)
         self.act_next_entity = a("Next entity", lambda: self.move_entity(1), ["Tab"], local=True)
         self.act_prev_entity = a("Previous entity", lambda: self.move_entity(-1), ["Shift+Tab"], local=True)
         self.act_grow_end = a("Grow entity end by a token", lambda: self.step_edge("end", True), ["Alt+Right"], local=True)
         self.act_shrink_end = a("Shrink entity end by a token", lambda: self.step_edge("end", False), ["Alt+Left"], local=True)
-        self.act_grow_start = a("Grow entity start by a token", lambda: self.step_edge("start", True), ["Alt+Shift+Left"],
+        # not Alt+Shift+Left/Right: window managers take those (openbox sends the window to another desktop)
+        self.act_grow_start = a("Grow entity start by a token", lambda: self.step_edge("start", True), ["Alt+,"],
                                 local=True)
         self.act_shrink_start = a("Shrink entity start by a token", lambda: self.step_edge("start", False),
-                                  ["Alt+Shift+Right"], local=True)
+                                  ["Alt+."], local=True)
         self.act_clear = a("Clear selection", self.clear_selection, ["Escape"], local=True)
         self.act_scheme = a("&Label scheme…", self.show_label_scheme, ["Ctrl+L"])
 
@@ -419,13 +430,13 @@ class MainWindow(QMainWindow):
             if lb.hidden:
                 continue
             keys = [lb.key.upper()] if lb.key else []
-            act = self._action(lb.name, lambda name=lb.name: self.apply_label(name), keys, local=True,
+            act = self._action(lb.name, lambda name=lb.name: self.apply_label(name), keys, local=True, key_id=False,
                                tip=f"Label the selection {lb.name}, or relabel the current entity")
             self.label_menu.addAction(act)
             self.label_actions.append(act)
             if lb.key:
                 exact = self._action(f"{lb.name} (exact characters)", lambda name=lb.name: self.apply_label(name, exact=True),
-                                     [f"Shift+{lb.key.upper()}"], local=True)
+                                     [f"Shift+{lb.key.upper()}"], local=True, key_id=False)
                 self.label_actions.append(exact)
         self.label_menu.addSeparator()
         self.label_menu.addAction(self.act_scheme)
@@ -435,7 +446,7 @@ class MainWindow(QMainWindow):
         own = [
             ("Entities", [self.act_next_entity, self.act_prev_entity, self.act_delete, self.act_grow_end,
                           self.act_shrink_end, self.act_grow_start, self.act_shrink_start, self.act_clear]),
-            ("Documents", [self.act_accept, self.act_accept_local, self.act_skip, self.act_next_doc, self.act_prev_doc,
+            ("Documents", [self.act_accept, self.act_skip, self.act_next_doc, self.act_prev_doc,
                            self.act_next_unfinished]),
             ("Editing", [self.act_undo, self.act_redo, self.act_scheme]),
             ("Moving around", [self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities,
@@ -706,13 +717,23 @@ class MainWindow(QMainWindow):
         self.article.setTextCursor(cur)
         self.notice.hide()
 
-    def accept_if_no_selection(self) -> None:
-        if self.article.selection():
-            self.notify("Press a label key to label the selection, or Escape to clear it.")
-            return
-        self.accept_document()
-
     def accept_document(self) -> None:
+        """Accept, but never over an open stance form (what was typed would be lost), and only after a
+        warning while flagged entities remain (a second accept then goes ahead)."""
+        if self.document is None:
+            return
+        if self.stance.form_open():
+            self.notify("The stance form is open: save it (Return) or cancel it (Esc) first; the article was not accepted.",
+                        error=True)
+            return
+        n = len(self.flags.flagged)
+        if n and self._accept_warned != self.document.id and self.document.status != ACCEPTED:
+            self._accept_warned = self.document.id
+            key = self.flags.act_next.shortcut().toString()
+            self.notify(f"{n} flagged entit{'y is' if n == 1 else 'ies are'} not reviewed ({key} goes to the next). "
+                        "Accept again to accept the article as it is.", error=True)
+            return
+        self._accept_warned = None
         self._finish_document(ACCEPTED)
 
     def skip_document(self) -> None:
