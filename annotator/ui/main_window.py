@@ -88,6 +88,7 @@ class Notice(QFrame):
         layout.addWidget(close)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.hide)
+        self.is_error = False
         anchor.viewport().installEventFilter(self)  # its geometry is final when it resizes
         self.hide()
 
@@ -112,6 +113,7 @@ class Notice(QFrame):
             " background: palette(window); }"
         )
         self.label.setText(text)
+        self.is_error = error
         self.show()
         self._place()
         self._timer.start(12000 if error else 6000)
@@ -128,6 +130,8 @@ class WindowReporter(Reporter):
         if ", replacing " in result.message and not result.undo:  # entities went: say which, in full
             self.window.notify(result.message.replace("saved · ", "Saved: ") + " (undo brings them back).")
             return
+        if self.window.notice.isVisible():
+            self.window.notice.hide()  # a message about an earlier try is stale once an edit succeeds
         self.window.statusBar().showMessage(result.message, 6000)
 
     def message(self, text: str, error: bool = False) -> None:
@@ -349,6 +353,8 @@ class MainWindow(QMainWindow):
 
         self.act_undo, self.act_redo = self.edits.undo_actions(self)
         self.addActions([self.act_undo, self.act_redo])
+        for key_id, act in (("undo", self.act_undo), ("redo", self.act_redo)):
+            self.keymap.register(key_id, act, [s.toString(QKeySequence.PortableText) for s in act.shortcuts()])
         # accepting is deliberate: its own key (never Enter, which saves forms and opens list rows) and a button
         self.act_accept = a("&Accept and open next", self.accept_document, ["Ctrl+Shift+A"], key_id="accept",
                             tip="Every entity is checked: mark accepted and open the next unfinished article")
@@ -792,7 +798,13 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         extra = stance_form_rows(value_keys(self.corpus.stance_values()))
-        self.cheat_sheet = CheatSheet(cheat_sheet_rows(self.key_sections(), self.labels, extra), self)
+        ids = {}
+        for section, actions in self.key_sections():
+            for action in actions:
+                name = (action.property("cheat_text") or action.text()).replace("&", "").rstrip("…").strip()
+                if action.property("key_id"):
+                    ids[(section, name)] = action.property("key_id")
+        self.cheat_sheet = CheatSheet(cheat_sheet_rows(self.key_sections(), self.labels, extra), self, self.keymap, ids)
         self.cheat_sheet.show()
 
     def show_about(self) -> None:

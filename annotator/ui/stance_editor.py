@@ -82,6 +82,7 @@ class StanceEditor(QFrame):
         self.proposal_reason.setTextFormat(Qt.TextFormat.PlainText)
         self.proposal_reason.setStyleSheet("color: palette(mid)")
         self._holder_touched = False
+        self.suggestion_pending = False
         self.evidence_label = QLabel()
         self.evidence_label.setWordWrap(True)
         self.evidence_label.setTextFormat(Qt.TextFormat.PlainText)  # article text is untrusted
@@ -151,6 +152,7 @@ class StanceEditor(QFrame):
             self.holder.setItemData(i, label, Qt.ItemDataRole.ToolTipRole)
         self.holder.setEditText(holder)
         self._holder_touched = False
+        self.suggestion_pending = bool(adding and evidence)  # the panel asks a worker for ranked holders
         self._show_holder(holder, "the nearest entity; looking at the sentence…" if adding and evidence else "")
         self.targets.clear()
         for row, name in enumerate(targets):
@@ -196,6 +198,7 @@ class StanceEditor(QFrame):
     def propose_holders(self, candidates: list[tuple[str, int | None, str, str]]) -> bool:
         """Ranked (text, entity id or None, label, reason), best first: offered first in the holder list,
         the best one chosen unless the analyst has already typed or picked a holder."""
+        self.suggestion_pending = False
         if not candidates:
             self._show_holder(self.holder.currentText(), "no attribution found in the sentence: the nearest entity")
             return False
@@ -257,6 +260,9 @@ class StanceEditor(QFrame):
         return self._handles(event)
 
     def _handles(self, event) -> bool:
+        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                                | Qt.KeyboardModifier.MetaModifier):
+            return False  # chords stay the window's (Ctrl+Z, the accept key …)
         ch = event.text().lower()
         return (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
                 or (ch != "" and (ch.isdigit() or ch in self._keys.values() or ch in RESERVED_KEYS)))

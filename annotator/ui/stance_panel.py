@@ -178,7 +178,7 @@ class StancePanel(QWidget):
         With the editor already open, the evidence of the pending stance moves there instead.
         Returns False (with a message) when there is nothing to tag.
         """
-        if self.doc_id is None:
+        if self.doc_id is None or not self._has_targets():
             return False
         s, e = sorted(max(0, min(p, len(self.text))) for p in selection) if selection else (0, 0)
         if self.text[s:e].strip():
@@ -193,14 +193,24 @@ class StancePanel(QWidget):
             self.evidence_selected.emit(*evidence)
             self.editor.setFocus()
             if self._editing is None:
+                self.editor.suggestion_pending = True
                 self.suggest_holders(evidence)
             return True
         self._open_editor(None, evidence, self._default_speaker(evidence))
         return True
 
+    def _has_targets(self) -> bool:
+        """A new corpus has no stance targets: say where they come from, and offer the dialog that takes them."""
+        if self.corpus.stance_targets(include_hidden=False):
+            return True
+        self._say("this corpus has no stance targets yet: add them, or take them from a file or another corpus "
+                  "(Edit ▸ Stance targets and values…)")
+        self.scheme_dialog = self.open_scheme()
+        return False
+
     def tag_document(self) -> bool:
         """A stance of the whole article: no evidence; the holder defaults to 'the article'."""
-        if self.doc_id is None:
+        if self.doc_id is None or not self._has_targets():
             return False
         self._open_editor(None, None, None)
         return True

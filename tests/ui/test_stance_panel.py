@@ -55,7 +55,7 @@ def panel(qtbot, doc):
         """The holder suggestion arrives from a worker thread: wait for it, so what the test sees is settled."""
         done = tag_at(*args, **kwargs)
         if done and p._editing is None:
-            qtbot.waitUntil(lambda: "looking at the sentence" not in p.editor.proposal_reason.text())
+            qtbot.waitUntil(lambda: not p.editor.suggestion_pending)
         return done
 
     p.tag_at = tag_and_wait

@@ -77,8 +77,8 @@ def click_record(qtbot, panel, holder: str) -> None:
 
 def wait_holder(qtbot, window) -> None:
     """The holder suggestion comes from a worker thread (the parse): wait until the form shows it."""
-    reason = window.stance.panel.editor.proposal_reason
-    qtbot.waitUntil(lambda: "looking at the sentence" not in reason.text())
+    editor = window.stance.panel.editor
+    qtbot.waitUntil(lambda: not editor.suggestion_pending)
 
 
 def tag_sentence(ui, qtbot, sentence: str, *keys, at: str | None = None) -> tuple[int, int]:
