@@ -68,7 +68,7 @@ def test_one_key_fix_and_fix_all_are_single_undoable_edits(doc, tmp_path):
 def test_no_obvious_fix_is_refused_with_the_reason_and_keep_clears_the_flag(doc):
     corpus, d, _ = doc
     broken = next(s for s in corpus.spans(d) if s.start == at("Zelensky\nZelensky")[0])
-    with pytest.raises(EditError, match="no obvious fix: 'Zelensky⏎Zelensky' runs over a line break"):
+    with pytest.raises(EditError, match="no obvious fix: “Zelensky⏎Zelensky” runs over a line break"):
         plan_fix_flag(corpus, broken.id)
     kept = corpus.apply(plan_keep_span(corpus, broken.id))
     assert all(f.span.id != broken.id for f in flagged_spans(corpus, d))

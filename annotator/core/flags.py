@@ -36,12 +36,12 @@ def span_flags(text: str, start: int, end: int) -> list[Flag]:
     s, e = start, end
     poss = _possessive_end(text, s, e)
     if poss is not None:
-        flags.append(Flag(POSSESSIVE, f"{_show(piece)} includes a possessive {text[poss:e]!r}", _trimmed(text, s, poss)))
+        flags.append(Flag(POSSESSIVE, f"{_show(piece)} includes a possessive “{text[poss:e]}”", _trimmed(text, s, poss)))
         e = poss
     ts, te = _trim_punct(text, s, e)
     if (ts, te) != (s, e) and ts < te:
         cut = (text[s:ts] + "…" + text[te:e]).strip("…") or text[s:ts]
-        flags.append(Flag(PUNCTUATION, f"{_show(piece)} has punctuation at an edge ({cut!r})", _trimmed(text, ts, te)))
+        flags.append(Flag(PUNCTUATION, f"{_show(piece)} has punctuation at an edge (“{cut}”)", _trimmed(text, ts, te)))
     if len(flags) > 1 and flags[0].kind != LINE_BREAK:  # both fixes at once: the last one holds them all
         last = flags[-1]
         flags = [Flag(f.kind, f.message, last.fix) for f in flags]
@@ -105,4 +105,4 @@ def _trimmed(text: str, s: int, e: int) -> tuple[int, int] | None:
 
 
 def _show(piece: str) -> str:
-    return repr(piece.replace("\n", "⏎"))
+    return "“" + piece.replace("\n", "⏎") + "”"

@@ -147,6 +147,10 @@ class EntityDelegate(QStyledItemDelegate):
         painter.setPen(text_colour)
         text_rect = QRect(rect.left() + pad, rect.top(), chip.left() - rect.left() - 2 * pad, rect.height())
         words = " ".join(self.model.text[span.start : span.end].split())
+        if span.id in self.model.flag_notes:  # a suspicious model span (annotator.session.flags)
+            words = f"⚠ {words}"
+            if not selected:
+                painter.setPen(QColor("#d62728"))
         painter.drawText(text_rect, int(Qt.AlignLeft | Qt.AlignVCenter), fm.elidedText(words, Qt.ElideRight, text_rect.width()))
         painter.restore()
 

@@ -80,7 +80,9 @@ class StanceEditor(QFrame):
         self.proposal_reason.setObjectName("holder_reason")
         self.proposal_reason.setWordWrap(True)
         self.proposal_reason.setTextFormat(Qt.TextFormat.PlainText)
-        self.proposal_reason.setStyleSheet("color: palette(mid)")
+        small = QFont(self.proposal_reason.font())
+        small.setItalic(True)  # the theme's own text colour: readable light and dark
+        self.proposal_reason.setFont(small)
         self._holder_touched = False
         self.suggestion_pending = False
         self.evidence_label = QLabel()

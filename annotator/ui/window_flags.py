@@ -8,14 +8,17 @@ from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QPushButton
 
 from annotator.session.flags import FlaggedSpan, flagged_in, next_flag, plan_fix_all_flags, plan_fix_flag, plan_keep_span
+from annotator.ui.stance_panel import is_dark
 
 MARK_LAYER = "flags"
 
 
-def flag_format() -> QTextCharFormat:
+def flag_format(dark: bool = False) -> QTextCharFormat:
+    """A wavy underline and a text colour of its own: a thin wave alone is lost on the entity colours."""
     fmt = QTextCharFormat()
     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-    fmt.setUnderlineColor(QColor("#d62728"))
+    fmt.setUnderlineColor(QColor("#ffd43b" if dark else "#c00000"))
+    fmt.setForeground(QColor("#ffe066" if dark else "#8b0000"))
     return fmt
 
 
@@ -49,7 +52,7 @@ class WindowFlags(QObject):
         else:
             self.flagged = flagged_in(w.document.text, w.article.ordered_spans())
         w.article.set_marks(MARK_LAYER, [(f.span.start, f.span.end) for f in self.flagged],
-                            flag_format() if self.flagged else None)
+                            flag_format(is_dark(w.article)) if self.flagged else None)
         w.entities.model_.set_flags({f.span.id: f.message for f in self.flagged})
         n = len(self.flagged)
         self.button.setText(f"Accept  ·  {n} flag{'s' if n != 1 else ''} to review" if n else "Accept")
