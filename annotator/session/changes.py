@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from annotator.core.errors import Conflict
+from annotator.core.errors import Conflict, RefusedEdit
 
 PRIMARY_KEYS = {
     "documents": "id",
@@ -21,6 +21,18 @@ PRIMARY_KEYS = {
     "stance_targets": "name",
     "stance_values": "name",
 }
+
+
+class EditError(RefusedEdit):
+    """An edit that is refused; the message is for the user (kind: refused, or storage when the write failed)."""
+
+
+class ListenerError(RuntimeError):
+    """The change WAS committed, but a listener (a view) failed while showing it: a bug to report."""
+
+    def __init__(self, message: str, change: Change):
+        super().__init__(message)
+        self.change = change
 
 
 class ConflictError(Conflict):

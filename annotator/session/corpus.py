@@ -14,10 +14,10 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.core.errors import Damaged, Kind, RefusedEdit, StorageFailed
+from annotator.core.errors import Damaged, Kind, StorageFailed
 from annotator.core.model import (
     ANNOTATOR_ORIGIN,
     IN_PROGRESS,
@@ -28,9 +28,9 @@ from annotator.core.model import (
     Label,
     Stance,
 )
-from annotator.core.scheme import colour_for_new_label
-from annotator.core.spans import SpanError, check_span
-from annotator.session.changes import Change, ConflictError, Op, apply_op
+from annotator.session import documents, entities, labels
+from annotator.session.changes import Change, ConflictError, EditError, ListenerError, Op, apply_op
+from annotator.session.entities import SPAN_COLS
 from annotator.storage import open_database
 from annotator.storage.backup import RollingBackups
 from annotator.storage.db import DatabaseError, migrate_database, needs_migration
@@ -39,24 +39,12 @@ from annotator.storage.lock import DatabaseLocked, InstanceLock
 from annotator.storage.search import fts_query
 
 log = logging.getLogger("annotator.session")
-SPAN_COLS = "id, doc_id, start, end, label, origin"
 # counted where shown (an index range per row) rather than stored: see migration 0002
+UNFINISHED = "unfinished"  # a filter: new or in progress
 N_SPANS = "(SELECT count(*) FROM spans WHERE spans.doc_id = documents.id)"
 STANCE_COLS = (
     "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator"
 )
-
-
-class EditError(RefusedEdit):
-    """An edit that is refused; the message is for the user (kind: refused, or storage when the write failed)."""
-
-
-class ListenerError(RuntimeError):
-    """The change WAS committed, but a listener (a view) failed while showing it: a bug to report."""
-
-    def __init__(self, message: str, change: Change):
-        super().__init__(message)
-        self.change = change
 
 
 @dataclass(frozen=True)
@@ -199,7 +187,9 @@ class Corpus:
 
     def _filter_sql(self, status: str | None, search: str | None) -> tuple[str, list]:
         where, args = [], []
-        if status:
+        if status == UNFINISHED:
+            where.append("status IN ('new', 'in_progress')")
+        elif status:
             where.append("status = ?")
             args.append(status)
         query = fts_query(search) if search else None
@@ -273,136 +263,38 @@ class Corpus:
             row = self.db.execute("SELECT id FROM documents WHERE id < ? ORDER BY id DESC LIMIT 1", [doc_id]).fetchone()
         return row[0] if row else None
 
-    # ---- planning edits (validate, write nothing) ------------------------
+    # ---- planning edits (validate, write nothing): session.entities, .labels, .documents ---------
     @reads
     def plan_add_span(self, doc_id: int, start: int, end: int, label: str, origin: str = ANNOTATOR_ORIGIN) -> Change:
-        """A new entity. The one rule for overlaps (the same when a boundary grows, plan_resize_span):
-        the entity being made wins, the entities it overlaps are removed, and the action names each
-        one, so the message says what went and undo brings them back."""
-        text = self.text(doc_id)
-        self._check_label(label)
-        try:
-            check_span(text, start, end)
-        except SpanError as exc:
-            raise EditError(str(exc)) from exc
-        if origin == ANNOTATOR_ORIGIN:
-            _check_one_paragraph(text, start, end)
-        overlapped = self.db.execute(
-            f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND start < ? AND end > ?", [doc_id, end, start]
-        ).fetchall()
-        if len(overlapped) == 1 and (overlapped[0][2], overlapped[0][3]) == (start, end) and overlapped[0][4] == label:
-            raise EditError(f"{text[start:end]!r} is already {label}")
-        new_id = self.next_id("spans")
-        ops = self._replace_ops(overlapped)
-        ops.append(Op("spans", None, {"id": new_id, "doc_id": doc_id, "start": start, "end": end, "label": label, "origin": origin}))
-        return self.finish_edit(f"add {label} {text[start:end]!r}{_replacing(text, overlapped)}", doc_id, ops)
-
-    def _replace_ops(self, overlapped: list) -> list[Op]:
-        # unlink holders before the delete: ON DELETE SET NULL would change the stance row under the unlink op
-        ops = self._holder_ops_for_removed([r[0] for r in overlapped])
-        return ops + [Op("spans", _span_row(r), None) for r in overlapped]
+        return entities.plan_add_span(self, doc_id, start, end, label, origin)
 
     @reads
     def plan_delete_span(self, span_id: int) -> Change:
-        span = self.span(span_id)
-        ops = self._holder_ops_for_removed([span_id]) + [Op("spans", _span_row(asdict(span)), None)]
-        return self.finish_edit(f"delete {span.label} {self.text(span.doc_id)[span.start:span.end]!r}", span.doc_id, ops)
+        return entities.plan_delete_span(self, span_id)
 
     @reads
     def plan_relabel_span(self, span_id: int, label: str) -> Change:
-        span = self.span(span_id)
-        self._check_label(label)
-        if span.label == label:
-            raise EditError(f"the entity is already {label}")
-        before = _span_row(asdict(span))
-        after = dict(before, label=label, origin=ANNOTATOR_ORIGIN)
-        return self.finish_edit(f"relabel {span.label} → {label}", span.doc_id, [Op("spans", before, after)])
+        return entities.plan_relabel_span(self, span_id, label)
 
     @reads
     def plan_resize_span(self, span_id: int, start: int, end: int) -> Change:
-        span = self.span(span_id)
-        text = self.text(span.doc_id)
-        try:
-            check_span(text, start, end)
-        except SpanError as exc:
-            raise EditError(str(exc)) from exc
-        if (start, end) == (span.start, span.end):
-            raise EditError("the entity cannot move that way")
-        if (start < span.start or end > span.end) and "\n" not in text[span.start:span.end]:
-            _check_one_paragraph(text, start, end)  # growing never crosses a line break
-        # the same rule as adding over entities: the grown one wins, the neighbours it covers go, by name
-        overlapped = self.db.execute(
-            f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ?",
-            [span.doc_id, span_id, end, start],
-        ).fetchall()
-        before = _span_row(asdict(span))
-        after = dict(before, start=start, end=end, origin=ANNOTATOR_ORIGIN)
-        ops = self._replace_ops(overlapped) + [Op("spans", before, after)]
-        ops += [
-            Op("stances", row, dict(row, holder_start=start, holder_end=end, holder_text=text[start:end]))
-            for row in self.stance_rows("holder_span_id = ?", [span_id])
-        ]
-        return self.finish_edit(f"resize {span.label} to {text[start:end]!r}{_replacing(text, overlapped)}", span.doc_id, ops)
+        return entities.plan_resize_span(self, span_id, start, end)
 
     @reads
     def plan_set_status(self, doc_id: int, status: str) -> Change:
-        if status not in STATUSES:
-            raise EditError(f"unknown status {status!r}")
-        current = self.document(doc_id).status
-        if current == status:
-            raise EditError(f"the document is already {status.replace('_', ' ')}")
-        op = Op("documents", {"id": doc_id, "status": current}, {"id": doc_id, "status": status})
-        return Change(f"mark {status.replace('_', ' ')}", doc_id, (op,))
+        return documents.plan_set_status(self, doc_id, status)
 
     @reads
     def plan_rename_label(self, old: str, new: str) -> Change:
-        new = new.strip()
-        if not new:
-            raise EditError("a label needs a name")
-        if any(lb.name == new for lb in self.labels()):
-            raise EditError(f"a label named {new} exists already")
-        row = self._label_row(old)
-        # spans follow through ON UPDATE CASCADE, so the rename is one row op
-        return Change(f"rename label {old} → {new}", None, (Op("labels", row, dict(row, name=new)),))
+        return labels.plan_rename_label(self, old, new)
 
     @reads
     def plan_update_label(self, name: str, /, **fields) -> Change:
-        """Change a label's name, colour, key, hidden flag or position: one row op, so a rename plus a
-        recolour is one transaction and one undo step (spans follow a rename by ON UPDATE CASCADE)."""
-        row = self._label_row(name)
-        unknown = set(fields) - {"name", "color", "key", "hidden", "position"}
-        if unknown:
-            raise ValueError(f"unknown label fields {unknown}")
-        if "name" in fields:
-            fields["name"] = (fields["name"] or "").strip()
-            if not fields["name"]:
-                raise EditError("a label needs a name")
-            if fields["name"] != name and any(lb.name == fields["name"] for lb in self.labels()):
-                raise EditError(f"a label named {fields['name']} exists already")
-        if fields.get("key"):
-            taken = [lb.name for lb in self.labels() if lb.key == fields["key"] and lb.name != name]
-            if taken:
-                raise EditError(f"key {fields['key']!r} is already used by {taken[0]}")
-        after = dict(row, **{k: int(v) if k == "hidden" else v for k, v in fields.items()})
-        if after == row:
-            raise EditError("nothing to change")
-        new = after["name"]
-        action = f"rename label {name} → {new}" if new != name and len(fields) == 1 else f"change label {name}"
-        return Change(action, None, (Op("labels", row, after),))
+        return labels.plan_update_label(self, name, **fields)
 
     @reads
     def plan_add_label(self, name: str, color: str | None = None, key: str = "") -> Change:
-        name = name.strip()
-        if not name:
-            raise EditError("a label needs a name")
-        labels = self.labels()
-        if any(lb.name == name for lb in labels):
-            raise EditError(f"a label named {name} exists already")
-        if key and any(lb.key == key for lb in labels):
-            raise EditError(f"key {key!r} is already used")
-        row = {"name": name, "color": color or colour_for_new_label(len(labels)), "key": key, "hidden": 0,
-               "position": max((lb.position for lb in labels), default=-1) + 1}
-        return Change(f"add label {name}", None, (Op("labels", None, row),))
+        return labels.plan_add_label(self, name, color, key)
 
     # ---- applying --------------------------------------------------------
     def apply(self, change: Change) -> Change:
@@ -502,16 +394,6 @@ class Corpus:
             raise EditError(f"document {doc_id} does not exist")
         return row[0]
 
-    def _check_label(self, label: str) -> None:
-        if not self.db.execute("SELECT 1 FROM labels WHERE name = ?", [label]).fetchone():
-            raise EditError(f"unknown label {label!r}")
-
-    def _label_row(self, name: str) -> dict:
-        row = self.db.execute("SELECT name, color, key, hidden, position FROM labels WHERE name = ?", [name]).fetchone()
-        if row is None:
-            raise EditError(f"unknown label {name!r}")
-        return dict(zip(("name", "color", "key", "hidden", "position"), row))
-
     def next_id(self, table: str) -> int:
         # ids are planned before the write so that redo re-inserts the very same row
         # AUTOINCREMENT's sequence: an id once used (even if deleted since) is never planned again
@@ -523,14 +405,6 @@ class Corpus:
         cols = [c.strip() for c in STANCE_COLS.split(",")]
         rows = self.db.execute(f"SELECT {STANCE_COLS} FROM stances WHERE {where}", args)
         return [dict(zip(cols, r)) for r in rows]
-
-    def _holder_ops_for_removed(self, span_ids: list[int]) -> list[Op]:
-        """A stance whose holder entity goes keeps the holder's text and offsets, unlinked."""
-        if not span_ids:
-            return []
-        marks = ",".join("?" for _ in span_ids)
-        rows = self.stance_rows(f"holder_span_id IN ({marks})", span_ids)
-        return [Op("stances", row, dict(row, holder_span_id=None)) for row in rows]
 
     def _check_no_overlap(self, change: Change) -> None:
         # only the rows this change wrote can clash; checked inside the transaction as the last guard
@@ -569,26 +443,6 @@ def _history_ops(change: Change) -> str:
             row = {k: v for k, v in row.items() if k != "text"}
         out.append({"table": op.table, "before": op.before, "after": row})
     return json.dumps(out, ensure_ascii=False)
-
-
-def _check_one_paragraph(text: str, start: int, end: int) -> None:
-    if "\n" in text[start:end]:
-        raise EditError(f"an entity cannot run over a line break: {text[start:end].replace(chr(10), '⏎')!r}; "
-                        "select within one paragraph")
-
-
-def _replacing(text: str, rows: list) -> str:
-    """", replacing PERSON 'Volodymyr Zelensky' and GPE 'Kyiv'": every entity an edit removes, by name."""
-    if not rows:
-        return ""
-    names = [f"{r[4]} {' '.join(text[r[2]:r[3]].split())!r}" for r in sorted(rows, key=lambda r: r[2])]
-    return ", replacing " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0])
-
-
-def _span_row(r) -> dict:
-    if isinstance(r, dict):
-        return {k: r[k] for k in ("id", "doc_id", "start", "end", "label", "origin")}
-    return dict(zip(("id", "doc_id", "start", "end", "label", "origin"), r))
 
 
 def _stance(r) -> Stance:

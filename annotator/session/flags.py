@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 from annotator.core.flags import Flag, span_flags
 from annotator.core.model import ANNOTATOR_ORIGIN, EntitySpan
 from annotator.session.changes import Change, Op
-from annotator.session.corpus import Corpus, EditError, _span_row
+from annotator.session.corpus import Corpus, EditError
+from annotator.session.entities import span_row
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def plan_keep_span(corpus: Corpus, span_id: int) -> Change:
     span = corpus.span(span_id)
     if span.origin == ANNOTATOR_ORIGIN:
         raise EditError("this entity is not flagged")
-    before = _span_row(asdict(span))
+    before = span_row(asdict(span))
     text = corpus.document(span.doc_id).text
     return corpus.finish_edit(f"keep {span.label} {text[span.start:span.end]!r} as it is", span.doc_id,
                           [Op("spans", before, dict(before, origin=ANNOTATOR_ORIGIN))])

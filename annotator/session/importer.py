@@ -48,7 +48,9 @@ def store_records(corpus: Corpus, records: list[Record], span_origin: dict[int, 
         result.duplicates.clear()
         result.new_labels.clear()
         seen = known_hashes(corpus, [r.sha256 for r in records])
-        labels = {lb.name for lb in corpus.labels()}
+        scheme = corpus.labels()
+        labels = {lb.name for lb in scheme}
+        colours = [lb.color for lb in scheme]
         n_labels = len(labels)
         doc_id, span_id = corpus.next_id("documents"), corpus.next_id("spans")
         docs, spans, new_labels = [], [], []
@@ -67,7 +69,8 @@ def store_records(corpus: Corpus, records: list[Record], span_origin: dict[int, 
             origin = span_origin.get(i) or (f"file:{rec.source}" if rec.source else ANNOTATOR_ORIGIN)
             for start, end, label in rec.spans or ():
                 if label not in labels:
-                    new_labels.append(Op("labels", None, {"name": label, "color": colour_for_new_label(n_labels), "key": "",
+                    colours.append(colour_for_new_label(colours))
+                    new_labels.append(Op("labels", None, {"name": label, "color": colours[-1], "key": "",
                                                           "hidden": 0, "position": n_labels}))
                     labels.add(label)
                     n_labels += 1

@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from annotator.core.records import Record, Rejection
@@ -37,9 +38,9 @@ class ImportReport:
 
 
 def seeds_dir() -> Path:
-    """The seed articles shipped with the app (the repository's seeds/ folder)."""
-    repo = Path(__file__).resolve().parents[2] / "seeds"
-    return repo if repo.is_dir() else Path.cwd() / "seeds"
+    """The seed articles shipped with the app: package data (annotator/seeds, a link to the checkout's
+    seeds/ folder), so an installed wheel has them too."""
+    return Path(str(resources.files("annotator") / "seeds"))
 
 
 def _fresh(corpus: Corpus, items: Iterable[Record | Rejection], report: ImportReport) -> Iterator[Record]:
@@ -112,7 +113,7 @@ def import_paths(
         preannotator = get_preannotator(None if model == "default" else model)
     if preannotator is not None:
         report.model = preannotator.origin
-        _remember_model(corpus, report.model)
+        remember_model(corpus, report.model)
         # texts with their own spans go through as "" so order is kept at no cost
         annotated = preannotator.annotate(
             ((r.text if r.spans is None else "", r) for r in records), batch_size=batch_size, n_process=n_process
@@ -169,7 +170,7 @@ def _is_seeds(path: str | Path) -> bool:
         return False
 
 
-def _remember_model(corpus: Corpus, model: str) -> None:
+def remember_model(corpus: Corpus, model: str) -> None:
     """The corpus keeps the list of pre-annotation models (the export's manifest reads it)."""
     with corpus.db.atomic():
         models = json.loads(corpus.meta("models", "[]"))

@@ -254,5 +254,23 @@ def m0007_edit_trust(db):
         )
 
 
+# the default colours before the generated palette (annotator.core.palette), for 0013
+_OLD_DEFAULT_COLOURS = {
+    "PERSON": "#f4a3a3", "ORG": "#9ec5f8", "GPE": "#a8e0a0", "NORP": "#f7d08a", "LOC": "#c7e8d0", "DATE": "#d9c2f0",
+    "EVENT": "#f5b8e0", "FAC": "#e0d6b0", "LAW": "#b8e6e6", "MONEY": "#e6e39c", "CARDINAL": "#dddddd",
+    "ORDINAL": "#e3e3e3", "PERCENT": "#d6e4c4", "PRODUCT": "#f0c8a8", "QUANTITY": "#cfd8e8", "TIME": "#e8cfe0",
+    "WORK_OF_ART": "#f2e2c4", "LANGUAGE": "#c4e0f2",
+}
+
+
+@migrations(name="0013_default_palette")
+def m0013_default_palette(db):
+    """Default labels still in their old default colour (GPE, LOC and PERCENT were all green) take the
+    generated palette's; a colour the user chose is left alone."""
+    for label in DEFAULT_LABELS:
+        db.execute("UPDATE labels SET color = ? WHERE name = ? AND lower(color) = ?",
+                   [label.color, label.name, _OLD_DEFAULT_COLOURS[label.name]])
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

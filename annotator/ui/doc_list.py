@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QTableView,
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import ACCEPTED, IN_PROGRESS, NEW, SKIPPED
 from annotator.session import Corpus, DocRow
+from annotator.session.corpus import UNFINISHED
+from annotator.ui.plain import tip
 
 STATUS_NAMES = {NEW: "new", IN_PROGRESS: "in progress", ACCEPTED: "accepted", SKIPPED: "skipped"}
 STATUS_COLOURS = {NEW: "#8a8f98", IN_PROGRESS: "#d08a1c", ACCEPTED: "#2e9e4f", SKIPPED: "#8c6bb1"}
@@ -46,7 +49,8 @@ DISPLAY, TOOLTIP, DECORATION, ALIGN, USER = (
 )
 ROLES = frozenset((DISPLAY, TOOLTIP, DECORATION, ALIGN, USER))
 RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
-FILTERS = [("All documents", None), ("New", NEW), ("In progress", IN_PROGRESS), ("Accepted", ACCEPTED), ("Skipped", SKIPPED)]
+FILTERS = [("All documents", None), ("Unfinished", UNFINISHED), ("New", NEW), ("In progress", IN_PROGRESS),
+           ("Accepted", ACCEPTED), ("Skipped", SKIPPED)]
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -124,7 +128,7 @@ class DocumentListModel(QAbstractTableModel):
         if role == USER:
             return doc.id
         if role == TOOLTIP and col == 0:
-            return f"#{doc.id}  {doc.title}"
+            return tip(f"#{doc.id}  {doc.title}")
         if role == DECORATION and col == 1:
             return status_icon(doc.status)
         if role == ALIGN and col == 2:
@@ -141,19 +145,25 @@ class DocumentListModel(QAbstractTableModel):
             for i, doc in enumerate(page):
                 if doc.id != doc_id:
                     continue
-                if fresh is None or (self.status and fresh.status != self.status):
+                if fresh is None or not self._passes(fresh.status):
                     self.refresh()
                     return
                 page[i] = fresh
                 row = page_no * self.PAGE + i
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
                 return
-        if self.status and fresh is not None and fresh.status == self.status:
+        if self.status and fresh is not None and self._passes(fresh.status):
             self.refresh()  # it now passes the filter
+
+    def _passes(self, status: str) -> bool:
+        if self.status == UNFINISHED:
+            return status in (NEW, IN_PROGRESS)
+        return not self.status or status == self.status
 
 
 class DocumentPanel(QWidget):
     document_chosen = Signal(int)
+    filter_changed = Signal(str)  # the search text now applied ("" for none)
 
     def __init__(self, corpus: Corpus, parent=None):
         super().__init__(parent)
@@ -188,6 +198,12 @@ class DocumentPanel(QWidget):
         hh.resizeSection(2, self.fontMetrics().horizontalAdvance("Entities") + 18)
         hh.setHighlightSections(False)
         self.table.setTextElideMode(Qt.ElideRight)
+        # when the open article is not among the results, the list says so (instead of showing nothing selected)
+        self.missing_note = QLabel()
+        self.missing_note.setObjectName("not_in_results")
+        self.missing_note.setTextFormat(Qt.PlainText)
+        self.missing_note.setWordWrap(True)
+        self.missing_note.hide()
         self.progress = QProgressBar()
         self.progress.setObjectName("progress")
         self.progress.setTextVisible(True)
@@ -199,6 +215,7 @@ class DocumentPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addLayout(top)
+        layout.addWidget(self.missing_note)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
 
@@ -224,8 +241,8 @@ class DocumentPanel(QWidget):
             return
         current = self.current_doc_id
         self.model.set_filter(status, search)
-        if current is not None:
-            self.select_document(current)
+        self.select_document(current)
+        self.filter_changed.emit(search)
 
     @property
     def current_doc_id(self) -> int | None:
@@ -235,6 +252,14 @@ class DocumentPanel(QWidget):
         """Mark the open document in the list without reopening it."""
         self._shown = doc_id
         row = self.model.row_of(doc_id) if doc_id is not None else None
+        filtered = bool(self.model.status or self.model.search)
+        if doc_id is not None and row is None and filtered:
+            n = self.model.rowCount()
+            self.missing_note.setText(f"The open article is not among these {n} result{'s' if n != 1 else ''}."
+                                      if n else "No document matches; the open article stays open.")
+            self.missing_note.show()
+        else:
+            self.missing_note.hide()
         self._selecting = True
         try:
             if row is None:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QStyledIte
 
 from annotator.core.model import EntitySpan
 from annotator.ui.article import origin_text
+from annotator.ui.plain import tip
 
 DISPLAY, TOOLTIP, BACKGROUND, FOREGROUND, USER = (
     int(r.value) for r in (Qt.DisplayRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.ForegroundRole, Qt.UserRole)
@@ -86,7 +87,7 @@ class EntityListModel(QAbstractTableModel):
             return span.label if col == 1 else origin_text(span.origin)
         if role == TOOLTIP:
             why = f"\n⚠ {self.flag_notes[span.id]}" if span.id in self.flag_notes else ""
-            return f"{span.label} [{span.start}, {span.end}) · {span.origin}{why}"
+            return tip(f"{span.label} [{span.start}, {span.end}) · {span.origin}{why}")
         if role == USER:
             return span.id
         if col == 1 and span.label in self.colours:

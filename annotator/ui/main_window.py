@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -40,12 +40,14 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import ACCEPTED, SKIPPED, Document, Label
 from annotator.session import Change, Corpus
 from annotator.session.session import EditResult, Session
+from annotator.storage.search import search_hits
 from annotator.ui.article import ArticleView
 from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
 from annotator.ui.edits import EditRunner, Reporter
 from annotator.ui.entity_list import EntityList
 from annotator.ui.keymap import KeyMap, key_id_for
 from annotator.ui.legend import Legend
+from annotator.ui.plain import plain_box
 from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, stance_form_rows
 from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
@@ -57,6 +59,7 @@ from annotator.ui.window_stances import WindowStances
 from annotator.ui.workers import ImportWorker, run_in_background
 
 log = logging.getLogger("annotator.ui")
+SEARCH_HIT_COLOUR = "#ffd84d"  # search hits: a marker yellow, over the entity colours
 
 
 class Notice(QFrame):
@@ -196,6 +199,7 @@ class MainWindow(QMainWindow):
         self.reload_labels()
         self._update_title()
         self.open_document(self.first_document())
+        self.resume()
         QApplication.instance().styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
     @property
@@ -249,11 +253,20 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.corpus_opened.emit()
         self.open_document(self.first_document())
+        self.resume()
+
+    def resume(self) -> None:
+        """Back where the analyst left off: the caret and the scroll position of the last document."""
+        place = self.settings.last_position(self.doc_id)
+        if place is not None:
+            # the layout is final only once the window has its size: restore after this event loop turn
+            QTimer.singleShot(0, lambda: self.article.restore_position(*place) if self.doc_id is not None else None)
 
     # ---- construction ----------------------------------------------------------
     def _build_widgets(self) -> None:
         self.docs = DocumentPanel(self.corpus)
         self.docs.document_chosen.connect(self.open_document)
+        self.docs.filter_changed.connect(lambda _search: self.mark_search_hits())
         self.docs.table.activated.connect(lambda _index: self.article.setFocus())  # Enter: read and edit it
 
         self.legend = Legend()
@@ -294,6 +307,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.position_label = QLabel()
+        self.position_label.setTextFormat(Qt.PlainText)  # it quotes the current entity's text and label
         self.position_label.setObjectName("position")
         self.statusBar().addPermanentWidget(self.position_label)
 
@@ -376,6 +390,9 @@ class MainWindow(QMainWindow):
         self.act_prev_doc = a("&Previous document", lambda: self.step_document(-1), ["Ctrl+PgUp", "Alt+Up"])
         self.act_next_unfinished = a("Next &unfinished document", self.open_next_unfinished, ["Ctrl+J"])
         self.act_find = a("&Find documents", self.focus_search, [QKeySequence.Find])
+        self.act_next_hit = a("Next search &hit", lambda: self.step_hit(1), ["F3"],
+                              tip="The next place in the article the search finds; past the last, the next document found")
+        self.act_prev_hit = a("Previous search hit", lambda: self.step_hit(-1), ["Shift+F3"])
         self.act_focus_docs = a("Go to document list", lambda: self.docs.table.setFocus(), ["Ctrl+1"])
         self.act_focus_article = a("Go to article", lambda: self.article.setFocus(), ["Ctrl+2"])
         self.act_focus_entities = a("Go to entity list", self.focus_entities, ["Ctrl+3"])
@@ -409,9 +426,14 @@ class MainWindow(QMainWindow):
         view = self.menu("&View")
         view.addActions([self.act_next_doc, self.act_prev_doc, self.act_next_unfinished])
         view.addSeparator()
-        view.addActions([self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities])
+        view.addActions([self.act_find, self.act_next_hit, self.act_prev_hit, self.act_focus_docs, self.act_focus_article, self.act_focus_entities])
         view.addSeparator()
         view.addActions([self.act_bigger, self.act_smaller])
+        self.act_tags = view.addAction("Labels on &entities")
+        self.act_tags.setCheckable(True)
+        self.act_tags.setChecked(True)
+        self.act_tags.setStatusTip("Write each entity's label after it; off: colour only")
+        self.act_tags.toggled.connect(self.show_tags)
         theme = view.addMenu("&Theme")
         group = QActionGroup(self)
         self.theme_actions = {}
@@ -455,7 +477,7 @@ class MainWindow(QMainWindow):
             ("Documents", [self.act_accept, self.act_skip, self.act_next_doc, self.act_prev_doc,
                            self.act_next_unfinished]),
             ("Editing", [self.act_undo, self.act_redo, self.act_scheme]),
-            ("Moving around", [self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities,
+            ("Moving around", [self.act_find, self.act_next_hit, self.act_prev_hit, self.act_focus_docs, self.act_focus_article, self.act_focus_entities,
                                self.act_bigger, self.act_smaller]),
             ("Files", [self.act_new, self.act_open, self.act_import, self.act_export, self.act_quit, self.act_help]),
         ]
@@ -508,6 +530,7 @@ class MainWindow(QMainWindow):
         self.entities.model_.set_spans(doc.text, self.article.ordered_spans())
         self.docs.select_document(doc_id)
         self._update_position()
+        self.mark_search_hits()
         self.document_opened.emit(doc_id)
         if not self._warmed:
             self._warmed = True
@@ -760,6 +783,43 @@ class MainWindow(QMainWindow):
     def _entity_chosen(self, span_id) -> None:
         self.article.set_current(span_id, move_caret=True)
 
+    def mark_search_hits(self) -> list[tuple[int, int]]:
+        """Mark where the list's search finds its words in the open article (F3 steps through them)."""
+        query = self.docs.model.search or ""
+        hits = search_hits(self.document.text, query) if self.document is not None and query else []
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(SEARCH_HIT_COLOUR))
+        fmt.setForeground(QColor("#000000"))
+        self.article.set_marks("search", hits, fmt if hits else None)
+        self._hits = hits
+        return hits
+
+    def step_hit(self, step: int) -> None:
+        """F3 / Shift+F3: select the next (previous) search hit after the caret, scrolled into view with
+        context; past the last one, open the next document the search found at its first hit."""
+        if not self.docs.model.search:
+            self.notify("Type a search first (Ctrl+F): F3 steps through what it finds.")
+            return
+        hits = getattr(self, "_hits", [])
+        selection = self.article.selection()
+        caret = self.article.caret() if selection is None else (selection[1] if step > 0 else selection[0])
+        ahead = [h for h in hits if h[0] >= caret] if step > 0 else [h for h in hits if h[1] <= caret]
+        if ahead:
+            hit = ahead[0] if step > 0 else ahead[-1]
+            self.article.select_range(*hit)
+            self.article.ensure_visible(*hit)
+            return
+        row = self.docs.model.row_of(self.doc_id) if self.doc_id is not None else None
+        nxt = self.docs.model.row((row if row is not None else -1) + step) if (row is not None or step > 0) else None
+        if nxt is None:
+            self.notify("No more search hits this way." if hits else "The search finds nothing more.")
+            return
+        self.open_document(nxt.id)
+        if self._hits:
+            hit = self._hits[0] if step > 0 else self._hits[-1]
+            self.article.select_range(*hit)
+            self.article.ensure_visible(*hit)
+
     def focus_search(self) -> None:
         self.docs.search_box.setFocus()
         self.docs.search_box.selectAll()
@@ -772,6 +832,10 @@ class MainWindow(QMainWindow):
         font = self.article.font()
         font.setPointSizeF(min(28.0, max(8.0, font.pointSizeF() + step)))
         self.article.setFont(font)
+
+    def show_tags(self, shown: bool) -> None:
+        self.article.set_tags_shown(shown)
+        self.settings.store("view/tags", shown)
 
     def set_theme(self, key: str) -> None:
         self.settings.store("view/theme", key)
@@ -808,9 +872,9 @@ class MainWindow(QMainWindow):
         self.cheat_sheet.show()
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About annotator",
-                          "annotator: correct spaCy entities, tag stances and export gold training data.\n"
-                          f"Database: {self.db_path}")
+        plain_box(QMessageBox.Information, "About annotator",
+                  "annotator: correct spaCy entities, tag stances and export gold training data.\n"
+                  f"Database: {self.db_path}", self).exec()
 
     def show_export(self) -> None:
         from annotator.ui.export_dialog import ExportDialog  # written by the export work; optional until then

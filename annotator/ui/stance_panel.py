@@ -39,6 +39,7 @@ from annotator.session.stances import (
     snap_to_tokens,
 )
 from annotator.ui.edits import EditRunner
+from annotator.ui.plain import tip
 from annotator.ui.stance_editor import StanceEditor, elide, value_keys
 from annotator.ui.workers import run_in_background
 
@@ -448,7 +449,7 @@ class StancePanel(QWidget):
             item.setText(0, f"{holder} (entity removed)")
             item.setToolTip(0, "The entity that held this stance was deleted; the record keeps its text.")
         if not stance.document_level:
-            item.setToolTip(2, elide(self.text[stance.ev_start : stance.ev_end], 1000))
+            item.setToolTip(2, tip(elide(self.text[stance.ev_start : stance.ev_end], 1000)))
         return item
 
     def _items(self) -> dict[int, QTreeWidgetItem]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from annotator.core.scheme import DEFAULT_LABELS
 from annotator.session import Corpus
+
+ORG_COLOUR = next(lb.color for lb in DEFAULT_LABELS if lb.name == "ORG")
 
 
 def db_labels(path):
@@ -88,7 +91,7 @@ def test_recolour_rekey_and_hide_in_one_apply_is_one_undo_step(ui, qtbot):
     assert not db_labels(w.db_path)["CARDINAL"].hidden
     w.edits.undo()  # the ORG relabel
     w.edits.undo()  # colour and key together
-    assert db_labels(w.db_path)["ORG"].color == "#9ec5f8" and db_labels(w.db_path)["ORG"].key == "o"
+    assert db_labels(w.db_path)["ORG"].color == ORG_COLOUR and db_labels(w.db_path)["ORG"].key == "o"
 
 
 def test_add_a_label_and_use_it(ui, qtbot):
