@@ -678,8 +678,8 @@ class MainWindow(QMainWindow):
                 added = [s for s in self.article.ordered_spans() if (s.start, s.end) == (start, end)]
                 if added:
                     self.article.set_current(added[0].id, move_caret=True)
-                if exact:
-                    self._warn_if_split_token(start, end, label)
+                # snapping stops at a ‘s possessive the tokenizer keeps whole ("Kyiv‘s"): warn then too
+                self._warn_if_split_token(start, end, label)
             return
         current = self.article.current()
         if current is None:
@@ -688,11 +688,18 @@ class MainWindow(QMainWindow):
         self.run_edit(lambda: self.corpus.plan_relabel_span(current.id, label))
 
     def _warn_if_split_token(self, start: int, end: int, label: str) -> None:
-        """An exact entity inside a spaCy token is kept as asked, but the export will refuse it: say so now."""
-        whole = self.tokens.snap_selection(start, end)
+        """An entity inside a spaCy token is kept as asked, but the export will refuse it: say so now, in
+        the floating message (the status bar would cut it off)."""
+        from annotator.core.spans import snap
+        from annotator.nlp.tokens import token_bounds
+
+        text = self.document.text
+        lo = text.rfind("\n", 0, start) + 1
+        hi = text.find("\n", end)
+        hi = len(text) if hi < 0 else hi
+        whole = snap([(lo + s, lo + e) for s, e in token_bounds(text[lo:hi], self.tokens.lang)], start, end)
         if whole == (start, end):
             return
-        text = self.document.text
         self.notify(f"{label} “{text[start:end]}” is saved on exactly those characters, but spaCy reads "
                     f"“{text[whole[0]:whole[1]]}” as whole tokens, so the export will refuse this entity "
                     "(or leave it out with “Skip spans that do not align”).")

@@ -42,7 +42,8 @@ class WindowFlags(QObject):
         self.button.clicked.connect(window.accept_document)
         window.statusBar().addPermanentWidget(self.button)
         window.document_opened.connect(lambda _doc=None: self.refresh())
-        window.corpus_changed.connect(lambda _change=None: self.refresh())
+        # only an entity edit can change the flags (a status or stance edit costs nothing here)
+        window.corpus_changed.connect(lambda change=None: self.refresh() if change is None or change.touched("spans") else None)
 
     # ---- state ------------------------------------------------------------------------
     def refresh(self) -> None:

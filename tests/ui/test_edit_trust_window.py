@@ -177,6 +177,8 @@ def test_a_corrected_holder_is_kept_when_the_suggestion_arrives(ui, qtbot):
 def test_no_default_key_is_a_window_manager_key_and_keys_rebind_from_the_f1_sheet(ui, qtbot):
     w = ui.window
     assert w.keymap.clashes_with_window_manager() == []
+    keys = [s.toString() for a in w.keymap.actions.values() for s in a.shortcuts()]
+    assert len(keys) == len(set(keys)), "two actions share a key"
     ui.key(Qt.Key_F1)
     sheet = w.cheat_sheet
     qtbot.waitExposed(sheet)
