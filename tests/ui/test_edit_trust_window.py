@@ -257,3 +257,22 @@ def test_a_new_corpus_offers_to_take_targets_from_a_file(open_window, tmp_path, 
     dialog.close()
     qtbot.keyClick(w.article, Qt.Key_S)
     assert w.stance.panel.editor.isVisible() and w.stance.panel.editor.targets.count() == 2
+
+
+# ---- item 3: snapping stops at a possessive and a dash; the export warning is readable in full ---------
+def test_snapping_stops_at_possessives_and_dashes_and_the_warning_is_shown_in_full(ui):
+    w = ui.window
+    text = ui.text
+    kyiv = text.index("Kyiv‘s")
+    ui.select(kyiv + 1, kyiv + 3)  # "yi": grown to whole tokens
+    ui.key(Qt.Key_G)
+    assert (kyiv, kyiv + 4, "GPE") in fresh_spans(w)  # "Kyiv", not "Kyiv‘s"
+    shown = w.notice.label.text()
+    assert w.notice.isVisible() and w.notice.label.wordWrap() and "export" in shown and shown.endswith(".")
+    assert "“Kyiv‘s”" in shown  # the whole warning, with what spaCy reads
+    doc = open_doc_with(ui, "US-brokered")
+    text = ui.text
+    us = text.index("US-brokered")
+    ui.select(us + 4, us + 8)  # inside "brokered"
+    ui.key(Qt.Key_O)
+    assert (us + 3, us + len("US-brokered"), "ORG") in fresh_spans(w, doc)  # not grown over "US-"
