@@ -20,6 +20,7 @@ PRIMARY_KEYS = {
     "labels": "name",
     "stance_targets": "name",
     "stance_values": "name",
+    "review_decisions": "id",  # a review corpus's settled differences (session.review)
 }
 
 

@@ -40,6 +40,7 @@ def origin_text(origin: str) -> str:
 
 class ArticleView(QPlainTextEdit):
     current_changed = Signal(object)  # span id or None
+    font_changed = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -502,6 +503,7 @@ class ArticleView(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() == QEvent.FontChange:
             self._update_margins()
+            self.font_changed.emit()
             if getattr(self, "labels", None):  # the tags are sized from the font (FontChange comes during __init__ too)
                 self._refresh_formats()
                 self.highlighter.rehighlight()

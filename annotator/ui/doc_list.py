@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,8 @@ DISPLAY, TOOLTIP, DECORATION, ALIGN, USER = (
 )
 ROLES = frozenset((DISPLAY, TOOLTIP, DECORATION, ALIGN, USER))
 RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
+WIDE_TITLE_CHARS = 10  # below this much room for titles, the status column shows its dot only
+COMPACT_TITLE_CHARS = 12  # the narrowest the title column gets
 FILTERS = [("All documents", None), ("Unfinished", UNFINISHED), ("New", NEW), ("In progress", IN_PROGRESS),
            ("Accepted", ACCEPTED), ("Skipped", SKIPPED)]
 
@@ -63,6 +65,7 @@ class DocumentListModel(QAbstractTableModel):
     PAGE = 256
     MAX_PAGES = 64
     HEADERS = ("Title", "Status", "Entities")
+    compact = False  # a narrow list: the status is its dot alone (the name is in the tooltip)
 
     def __init__(self, corpus: Corpus, parent=None):
         super().__init__(parent)
@@ -95,7 +98,7 @@ class DocumentListModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         if role == DISPLAY and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
+            return "" if (self.compact and section == 1) else self.HEADERS[section]
         return None
 
     def row(self, row: int) -> DocRow | None:
@@ -124,11 +127,15 @@ class DocumentListModel(QAbstractTableModel):
         if role == DISPLAY:
             if col == 0:
                 return doc.title or f"document {doc.id}"
-            return STATUS_NAMES.get(doc.status, doc.status) if col == 1 else doc.n_spans
+            if col == 1:
+                return "" if self.compact else STATUS_NAMES.get(doc.status, doc.status)
+            return doc.n_spans
         if role == USER:
             return doc.id
         if role == TOOLTIP and col == 0:
             return tip(f"#{doc.id}  {doc.title}")
+        if role == TOOLTIP and col == 1:
+            return STATUS_NAMES.get(doc.status, doc.status)
         if role == DECORATION and col == 1:
             return status_icon(doc.status)
         if role == ALIGN and col == 2:
@@ -197,7 +204,12 @@ class DocumentPanel(QWidget):
         hh.resizeSection(1, self.fontMetrics().horizontalAdvance("in progress") + 40)
         hh.resizeSection(2, self.fontMetrics().horizontalAdvance("Entities") + 18)
         hh.setHighlightSections(False)
-        self.table.setTextElideMode(Qt.ElideRight)
+        self.table.setTextElideMode(Qt.ElideMiddle)  # "Delegations…negotiator": both ends of a title tell
+        # the list may be narrow (a small screen): the status narrows to its dot and the entity count goes
+        # before the title is cut below COMPACT_TITLE_CHARS characters
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * COMPACT_TITLE_CHARS + 60)
+        self.table.installEventFilter(self)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         # when the open article is not among the results, the list says so (instead of showing nothing selected)
         self.missing_note = QLabel()
         self.missing_note.setObjectName("not_in_results")
@@ -210,8 +222,12 @@ class DocumentPanel(QWidget):
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.search_box, 1)
-        top.addWidget(self.filter_box)
+        top.addWidget(self.search_box, 3)
+        top.addWidget(self.filter_box, 2)
+        # on a narrow list both shrink; the search box keeps room for a word
+        self.filter_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.filter_box.setMinimumContentsLength(5)
+        self.search_box.setMinimumWidth(self.fontMetrics().averageCharWidth() * 8)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addLayout(top)
@@ -228,6 +244,32 @@ class DocumentPanel(QWidget):
         self._selecting = False
         self._shown: int | None = None
         self.update_progress()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.table and event.type() == QEvent.Resize:
+            self._fit_columns(event.size().width())
+        return False
+
+    def _fit_columns(self, width: int) -> None:
+        """Wide: title, status name, entity count. Narrow: the status is its dot; narrower still, the
+        entity count goes too: the title keeps at least COMPACT_TITLE_CHARS characters."""
+        metrics = self.fontMetrics()
+        hh = self.table.horizontalHeader()
+        status_w = metrics.horizontalAdvance("in progress") + 40
+        count_w = metrics.horizontalAdvance("Entities") + 18
+        width -= self.table.verticalScrollBar().sizeHint().width() + 4
+        char = metrics.averageCharWidth()
+        compact = width - status_w - count_w < char * WIDE_TITLE_CHARS
+        no_count = compact and width - 28 - count_w < char * COMPACT_TITLE_CHARS
+        self.model.compact = compact
+        hh.resizeSection(1, 28 if compact else status_w)
+        self.table.setColumnHidden(2, no_count)
+        self.model.headerDataChanged.emit(Qt.Horizontal, 0, 2)
+        self.table.viewport().update()
+
+    def title_width(self) -> int:
+        """How wide the title column is now (tests read it)."""
+        return self.table.horizontalHeader().sectionSize(0)
 
     def set_corpus(self, corpus: Corpus) -> None:
         self.model.set_corpus(corpus)

@@ -17,10 +17,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QTextCharFormat
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
     QApplication,
     QDialog,
     QFrame,
@@ -54,73 +53,56 @@ from annotator.ui.stance_editor import value_keys
 from annotator.ui.theme import apply_theme, entity_colours
 from annotator.ui.window_files import NO_DOCUMENT, FilesController
 from annotator.ui.window_flags import WindowFlags
+from annotator.ui.window_review import WindowReview
 from annotator.ui.window_settings import SettingsController
 from annotator.ui.window_stances import WindowStances
 from annotator.ui.workers import ImportWorker, run_in_background
 
 log = logging.getLogger("annotator.ui")
+MIN_LINE_CHARS = 60  # the article is never narrower than this: the side panels shrink first
 SEARCH_HIT_COLOUR = "#ffd84d"  # search hits: a marker yellow, over the entity colours
 
 
 class Notice(QFrame):
-    """A non-modal message floating over the foot of the article; it fades after a while or on Escape.
+    """A message line under the article: never over the text being read, never cut off (it wraps), never
+    stale (it goes after a while, on Escape, and when another article opens).
 
-    It overlays the article instead of taking a row in the layout, so the text being read or
-    selected never jumps when a message comes or goes.
+    It sits below the article, so the article's top and width stay: the text being read neither
+    moves nor re-wraps when a message comes or goes; only the bottom of the view is shorter for a while.
     """
 
-    MARGIN = 12
-    MAX_WIDTH = 760
-
-    def __init__(self, anchor: QAbstractScrollArea):
-        super().__init__(anchor)
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
         self.setObjectName("notice")
         self.setAutoFillBackground(True)
         self.label = QLabel()
         self.label.setObjectName("notice_text")
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.PlainText)  # messages quote article text
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
         close.setFocusPolicy(Qt.NoFocus)
+        close.setToolTip("Close (Escape)")
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 4, 6)
         layout.addWidget(self.label, 1)
-        layout.addWidget(close)
+        layout.addWidget(close, 0, Qt.AlignTop)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.hide)
         self.is_error = False
-        anchor.viewport().installEventFilter(self)  # its geometry is final when it resizes
         self.hide()
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Resize and self.isVisible():
-            self._place()
-        return False
-
-    def _place(self) -> None:
-        anchor = self.parentWidget()
-        area = anchor.viewport().geometry()  # the text area, scroll bars left clear
-        width = max(120, min(area.width() - 2 * self.MARGIN, self.MAX_WIDTH))
-        self.setFixedWidth(width)
-        self.setFixedHeight(self.layout().heightForWidth(width) if self.layout().hasHeightForWidth() else self.sizeHint().height())
-        self.move(area.left() + (area.width() - width) // 2, area.bottom() - self.height() - self.MARGIN)
-        self.raise_()
 
     def show_message(self, text: str, error: bool = False) -> None:
         colour = "#c0392b" if error else "#2f6db5"
-        self.setStyleSheet(
-            f"#notice {{ border: 1px solid palette(mid); border-left: 4px solid {colour}; border-radius: 3px;"
-            " background: palette(window); }"
-        )
+        self.setStyleSheet(f"#notice {{ border-top: 1px solid palette(mid); border-left: 4px solid {colour}; }}")
         self.label.setText(text)
         self.is_error = error
         self.show()
-        self._place()
-        self._timer.start(12000 if error else 6000)
-
+        # long enough to read: a second per 15 characters, at least 6 s (12 s for an error)
+        self._timer.start(max(12000 if error else 6000, 1000 * len(text) // 15))
 
 class WindowReporter(Reporter):
     """How the window shows the result of an edit, an undo or a redo."""
@@ -184,6 +166,9 @@ class MainWindow(QMainWindow):
         self._doc_total = 0
         self._menus: dict[str, QMenu] = {}
         self._sections: dict[str, list[QAction]] = {}
+        # features that plan a document's status change their own way (a review corpus's accept):
+        # each is asked (doc_id, status) and returns a plan, or None to leave it to the next / the default
+        self.status_planners: list[Callable[[int, str], Callable[[], Change] | None]] = []
         self.setObjectName("main_window")
 
         self.settings = SettingsController(self)
@@ -195,6 +180,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
         self.flags = WindowFlags(self)  # suspicious model spans: marks, count on the Accept button, fixes
+        self.review = WindowReview(self)  # several analysts: copies, agreement, review corpora and their panel
         self.settings.restore()
         self.reload_labels()
         self._update_title()
@@ -272,18 +258,21 @@ class MainWindow(QMainWindow):
         self.legend = Legend()
         self.legend.label_clicked.connect(lambda name: self.apply_label(name))
         self.article = ArticleView()
-        self.notice = Notice(self.article)
+        self.notice = Notice()
         self.article.setPlaceholderText(NO_DOCUMENT)
         self.article.current_changed.connect(self._current_changed)
         centre = QWidget()
         centre.setObjectName("centre")
+        self.centre = centre
         # the article is the work: in a small window the side panels give way before it does
-        centre.setMinimumWidth(40 * self.article.fontMetrics().averageCharWidth() + 2 * 28)
+        self._fit_article_minimum()
+        self.article.font_changed.connect(self._fit_article_minimum)
         col = QVBoxLayout(centre)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self.legend)
         col.addWidget(self.article, 1)
+        col.addWidget(self.notice)
 
         self.entities = EntityList()
         self.entities.entity_chosen.connect(self._entity_chosen)
@@ -303,13 +292,40 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setSizes([280, 720, 400])  # the side holds the stance list too: room for its evidence
-        self.splitter.setChildrenCollapsible(False)
+        # on a small screen (1024x640, or 200 % scaling) the lists can be dragged shut; the article cannot
+        self.splitter.setChildrenCollapsible(True)
+        self.splitter.setCollapsible(1, False)
         self.setCentralWidget(self.splitter)
 
         self.position_label = QLabel()
         self.position_label.setTextFormat(Qt.PlainText)  # it quotes the current entity's text and label
         self.position_label.setObjectName("position")
         self.statusBar().addPermanentWidget(self.position_label)
+
+    def _fit_article_minimum(self) -> None:
+        """The article keeps at least MIN_LINE_CHARS characters a line (at its current text size)."""
+        metrics = self.article.fontMetrics()
+        width = MIN_LINE_CHARS * metrics.averageCharWidth() + 2 * self.article.document().documentMargin()
+        self.centre.setMinimumWidth(int(width + self.article.verticalScrollBar().sizeHint().width() + 4))
+        # the legend's chips wrap: its minimum height is taken at this width, not at its narrowest chip's
+        self.legend.setMinimumWidth(self.centre.minimumWidth())
+
+    def fit_to_screen(self) -> None:
+        """A window never opens larger than the screen it is on (a saved size from a bigger screen, 200 % scaling)."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None or QApplication.platformName() == "offscreen":  # no real screen to fit (tests)
+            return
+        frame = self.frameGeometry().size() - self.geometry().size()
+        if frame.height() <= 0:  # not shown yet: leave room for a usual title bar and border
+            frame = QSize(8, 36)
+        width = min(self.width(), screen.width() - frame.width())
+        height = min(self.height(), screen.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, self.minimumSizeHint().width()), max(height, self.minimumSizeHint().height()))
+        geo = self.frameGeometry()
+        if not screen.contains(geo):
+            self.move(max(screen.left(), min(geo.left(), screen.right() - geo.width())),
+                      max(screen.top(), min(geo.top(), screen.bottom() - geo.height())))
 
     def add_side_panel(self, widget: QWidget, title: str) -> int:
         """Where other panels (stances, and any feature's own) go: a tab beside the entity list."""
@@ -486,6 +502,12 @@ class MainWindow(QMainWindow):
         extra = [(name, acts) for name, acts in self._sections.items() if name not in names]
         return merged[:1] + extra + merged[1:]
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not getattr(self, "_fitted", False):  # the window manager's frame is known once shown
+            self._fitted = True
+            QTimer.singleShot(0, self.fit_to_screen)
+
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_settings()
         for dialog in self.findChildren(QDialog):
@@ -524,6 +546,8 @@ class MainWindow(QMainWindow):
         except AnnotatorError as exc:
             self.notify(f"Could not open document {doc_id}: {exc}", error=True)
             return
+        if self.document is not None and self.document.id != doc_id:
+            self.notice.hide()  # a message about the article left behind would be stale here
         self.document = doc
         self.tokens = TokenCache(doc.text, self.corpus.meta("lang", "en") or "en")
         self.article.show_document(doc.text, spans)
@@ -779,7 +803,9 @@ class MainWindow(QMainWindow):
         if self.document is None:
             return
         doc_id = self.document.id
-        if self.document.status != status and not self.run_edit(lambda: self.corpus.plan_set_status(doc_id, status)).ok:
+        plan = next((p for p in (f(doc_id, status) for f in self.status_planners) if p is not None), None)
+        plan = plan or (lambda: self.corpus.plan_set_status(doc_id, status))
+        if self.document.status != status and not self.run_edit(plan).ok:
             return
         self.open_next_unfinished()
 

@@ -32,6 +32,7 @@ class SettingsController(QObject):
             w.restoreGeometry(s.value("window/geometry"))
         else:
             w.resize(1400, 860)
+        w.fit_to_screen()
         if s.value("window/splitter"):
             w.splitter.restoreState(s.value("window/splitter"))
         size = s.value("view/font_size")

@@ -151,3 +151,30 @@ def test_relaunching_opens_the_article_and_the_place_left(ui, qtbot, open_window
     again = open_window(path)
     qtbot.waitUntil(lambda: again.article.caret() == target, timeout=3000)
     assert again.doc_id == doc and again.article.verticalScrollBar().value() == line
+
+
+def test_the_window_fits_1024x640_and_200_percent_with_the_article_keeping_60_characters(ui, qtbot):
+    from PySide6.QtCore import Qt
+
+    from annotator.ui.doc_list import COMPACT_TITLE_CHARS
+    from annotator.ui.main_window import MIN_LINE_CHARS
+
+    w = ui.window
+    minimum = w.minimumSizeHint()
+    # 1024x640, and 1920x1080 at 200 % (960x540 logical), each less a window frame and title bar
+    assert minimum.width() <= 960 - 8 and minimum.height() <= 540 - 40, minimum
+    w.resize(minimum.width(), 540 - 40)
+    qtbot.waitUntil(lambda: w.width() == minimum.width())
+    chars = w.article.viewport().width() / w.article.fontMetrics().averageCharWidth()
+    assert chars >= MIN_LINE_CHARS, chars
+    assert w.statusBar().isVisible() and w.statusBar().geometry().bottom() <= w.height()
+    title_chars = w.docs.title_width() / w.docs.fontMetrics().averageCharWidth()
+    assert title_chars >= COMPACT_TITLE_CHARS - 1, title_chars
+    assert w.docs.table.textElideMode() == Qt.ElideMiddle
+    # opening the stance form does not widen the side panel: the article keeps its line length
+    before = (w.article.viewport().width(), w.splitter.sizes())
+    w.article.setFocus()
+    ui.click_at(ui.text.index("said talks would"))
+    ui.key(Qt.Key_S)
+    qtbot.waitUntil(lambda: w.stance.panel.editor.isVisible())
+    assert (w.article.viewport().width(), w.splitter.sizes()) == before
