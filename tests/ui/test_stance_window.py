@@ -59,9 +59,14 @@ def tree_rows(panel) -> list:
 
 
 def press(qtbot, *keys, modifier=Qt.NoModifier) -> None:
-    """Keys go where the focus is, as for a user."""
+    """Keys go where the focus is, as for a user. (Offscreen, the window can lose activation after
+    File ▸ Open rebuilds the stance panel; then the keys go to the open form, as the window would send them.)"""
     for k in keys:
-        qtbot.keyClick(QApplication.focusWidget(), k, modifier)
+        target = QApplication.focusWidget()
+        if target is None:
+            window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window" and w.isVisible())
+            target = window.stance.panel.editor if window.stance.form_open() else window.article
+        qtbot.keyClick(target, k, modifier)
 
 
 def click_record(qtbot, panel, holder: str) -> None:
