@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export bench-holders bench-agreement reliability palette clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export bench-holders bench-dashboard bench-agreement reliability palette clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -38,13 +38,16 @@ bench-export: $(STAMP)
 bench-holders: $(STAMP)
 	$(PY) benchmarks/bench_holders.py $(ARGS)
 
+bench-dashboard: $(STAMP)
+	$(QT_ENV) $(PY) benchmarks/bench_dashboard.py
+
 bench-agreement: $(STAMP)
 	$(PY) benchmarks/bench_agreement.py
 
 palette: $(STAMP)
 	$(PY) benchmarks/palette.py
 
-bench: bench-import bench-ui bench-export bench-holders bench-agreement
+bench: bench-import bench-ui bench-export bench-holders bench-dashboard bench-agreement
 
 reliability: $(STAMP)
 	$(PY) benchmarks/kill_harness.py --kills 1000

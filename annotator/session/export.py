@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from annotator.core.doc_metadata import FIELDS as METADATA_FIELDS
 from annotator.core.errors import AnnotatorError, Kind
 from annotator.core.model import ACCEPTED, ADJUDICATED_ORIGIN, ANNOTATOR_ORIGIN, IN_PROGRESS
 from annotator.io.export_folder import AtomicFolder, FolderError, timestamped
@@ -237,7 +238,7 @@ def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) ->
     marks = ",".join("?" for _ in statuses)
     # "+status" keeps SQLite on the id order of the table instead of sorting an index range per page
     sql = (
-        "SELECT id, text, status, title, source, meta, sha256 FROM documents "
+        "SELECT id, text, status, title, source, meta, sha256, published, outlet, url, author FROM documents "
         f"WHERE +status IN ({marks}) AND id > ? ORDER BY id LIMIT ?"
     )
     after = 0
@@ -247,7 +248,8 @@ def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) ->
             return
         after = rows[-1][0]
         items = {
-            r[0]: ExportDoc(r[0], r[1], [], complete=r[2] == ACCEPTED, status=r[2], title=r[3], source=r[4], meta=json.loads(r[5] or "{}"))
+            r[0]: ExportDoc(r[0], r[1], [], complete=r[2] == ACCEPTED, status=r[2], title=r[3], source=r[4],
+                            meta=with_metadata(json.loads(r[5] or "{}"), r[7:11]))
             for r in rows
         }
         origins: Counter = Counter()
@@ -258,6 +260,12 @@ def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) ->
                 item.spans.append((start, end, label))
                 origins[origin] += 1
         yield list(items.values()), [r[6] for r in rows], origins
+
+
+def with_metadata(meta: dict, values: Sequence[str | None]) -> dict:
+    """The document's meta with its current publication date, outlet, URL and author (None: unknown):
+    what the analyst typed wins over what the imported meta said."""
+    return {**meta, **dict(zip(METADATA_FIELDS, values, strict=True))}
 
 
 def _tokenizer(lang: str):

@@ -93,8 +93,8 @@ class EntityHighlighter(QSyntaxHighlighter):
             s, e = max(s, block_start), min(e, block_end)
             if e <= s:
                 continue
-            # merge piecewise so each piece keeps its own entity colour under the overlay, and an entity's
-            # last character its own format (the letter spacing that makes room for its label tag)
+            # merge piecewise so each piece keeps its own entity colour under the overlay
+            # (an entity's last character is a piece of its own: it carries the room for the label tag)
             cuts = sorted({s, e} | {p for a, b, _ in self.spans_in(s, e) for p in (a, b - 1, b) if s < p < e})
             for a, b in zip(cuts, cuts[1:]):
                 merged = QTextCharFormat(self.format(a - block_start))

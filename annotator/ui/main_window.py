@@ -51,6 +51,7 @@ from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, st
 from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
 from annotator.ui.theme import apply_theme, entity_colours
+from annotator.ui.window_dashboard import WindowDashboard
 from annotator.ui.window_files import NO_DOCUMENT, FilesController
 from annotator.ui.window_flags import WindowFlags
 from annotator.ui.window_review import WindowReview
@@ -180,12 +181,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
         self.flags = WindowFlags(self)  # suspicious model spans: marks, count on the Accept button, fixes
+        self.dashboard = WindowDashboard(self)  # View ▸ Dashboard, the metadata panel, the list's metadata filter
         self.review = WindowReview(self)  # several analysts: copies, agreement, review corpora and their panel
         self.settings.restore()
         self.reload_labels()
         self._update_title()
         self.open_document(self.first_document())
         self.resume()
+        self.article.setFocus()  # keyboard first: Tab and the label keys work at once, not in the search box
         QApplication.instance().styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
     @property

@@ -178,3 +178,23 @@ def test_the_window_fits_1024x640_and_200_percent_with_the_article_keeping_60_ch
     ui.key(Qt.Key_S)
     qtbot.waitUntil(lambda: w.stance.panel.editor.isVisible())
     assert (w.article.viewport().width(), w.splitter.sizes()) == before
+
+
+def test_label_tags_keep_their_room_inside_a_stance_evidence(ui, qtbot):
+    """Evidence underlines are merged piece by piece over the entities: an entity's last character keeps
+    its letter spacing there too, so its tag never covers the text."""
+    from annotator.session.stances import plan_add_stance
+
+    w = ui.window
+    start = ui.text.index("Last night Zelensky")
+    end = ui.text.index("interest in peace.") + len("interest in peace.")
+    assert w.run_edit(lambda: plan_add_stance(w.corpus, w.doc_id, "ceasefire", "FAVOR", ev_start=start, ev_end=end)).ok
+    qtbot.wait(20)
+    view = w.article
+    inside = [s for s in view.ordered_spans() if start <= s.start and s.end <= end]
+    assert inside
+    for span in inside:
+        tail_rect = view.span_rects(span.end - 1, span.end)[0]
+        body_rect = view.span_rects(span.end - 2, span.end - 1)[0]
+        width = view._tag_widths[span.label]
+        assert tail_rect.width() >= width + body_rect.width() * 0.5, (span, tail_rect, body_rect)
