@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export bench-holders bench-dashboard bench-agreement reliability palette clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export bench-holders bench-dashboard bench-agreement bench-train bench-preannotate reliability palette clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -41,8 +41,14 @@ bench-holders: $(STAMP)
 bench-dashboard: $(STAMP)
 	$(QT_ENV) $(PY) benchmarks/bench_dashboard.py
 
+bench-train: $(STAMP)
+	$(PY) benchmarks/bench_train.py $(ARGS)
+
 bench-agreement: $(STAMP)
 	$(PY) benchmarks/bench_agreement.py
+
+bench-preannotate: $(STAMP)
+	$(PY) benchmarks/bench_preannotate.py $(ARGS)
 
 palette: $(STAMP)
 	$(PY) benchmarks/palette.py

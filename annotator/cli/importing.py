@@ -28,16 +28,21 @@ def import_command(
     from tqdm import tqdm
 
     from annotator.session.imports import import_paths, seeds_dir
+    from annotator.session.preannotate_cluster import is_preannotated_folder
 
     paths = list(paths or []) + ([seeds_dir()] if seeds else [])
     if not paths:
         fail("give files or folders to import (or --seeds for the seed articles)")
+    if model == "default" and all(is_preannotated_folder(p) for p in paths):
+        model = "none"  # `preannotate` output: every task carries its model's spans, no model to load
     preannotator = None
     if model != "none":
         from annotator.nlp.preannotators import get_preannotator
 
-        # before the database: a model that cannot be loaded must not leave a new, empty corpus behind
-        preannotator = get_preannotator(None if model == "default" else model, kind=kind)
+        # before the database: a model that cannot be loaded must not leave a new, empty corpus behind;
+        # "default" is the corpus's current model (a trained one, see `annotator models --use`) when it has one
+        name = _corpus_model(db) if model == "default" else model
+        preannotator = get_preannotator(name, kind=kind)
     corpus = _open(db)
     bar = tqdm(unit="doc", desc="import", disable=None)
 
@@ -69,6 +74,24 @@ def import_command(
         raise typer.Exit(130)
     if report.rejected:
         raise typer.Exit(1)
+
+
+def _corpus_model(db: Path) -> str | None:
+    """The corpus's current model (see `annotator models --use`), or None for the default pipeline."""
+    if not db.is_file():
+        return None
+    from annotator.core.errors import AnnotatorError
+    from annotator.session.corpus import Corpus
+    from annotator.session.models import preannotation_model
+
+    try:
+        with Corpus(db, read_only=True) as corpus:
+            path, warning = preannotation_model(corpus)
+    except AnnotatorError:
+        return None  # opening it for the import says what is wrong
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
+    return path
 
 
 def _open(db: Path):

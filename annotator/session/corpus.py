@@ -211,11 +211,13 @@ class Corpus:
     @reads
     def document_rows(
         self, offset: int = 0, limit: int = 200, status: str | None = None, search: str | None = None,
-        where: DocFilter | None = None,
+        where: DocFilter | None = None, order: str = "id",
     ) -> list[DocRow]:
+        """`where` filters by metadata; `order`: "id", or "unsure" (the documents the current model is least
+        sure about first; see session.reannotate)."""
         where, args = self._filter_sql(status, search, where)
         rows = self.db.execute(
-            f"SELECT id, title, status, {N_SPANS} FROM documents{where} ORDER BY id LIMIT ? OFFSET ?",
+            f"SELECT id, title, status, {N_SPANS} FROM documents{where} ORDER BY {_order_sql(order)} LIMIT ? OFFSET ?",
             args + [limit, offset],
         )
         return [DocRow(*r) for r in rows]
@@ -228,12 +230,18 @@ class Corpus:
 
     @reads
     def document_index(
-        self, doc_id: int, status: str | None = None, search: str | None = None, where: DocFilter | None = None
+        self, doc_id: int, status: str | None = None, search: str | None = None, where: DocFilter | None = None,
+        order: str = "id",
     ) -> int | None:
-        """Where a document sits in document_rows(status, search, where), or None if the filter leaves it out."""
+        """Where a document sits in document_rows(status, search, where, order), or None if the filter leaves it out."""
         where, args = self._filter_sql(status, search, where)
         if not self.db.execute(f"SELECT 1 FROM documents{where}{' AND' if where else ' WHERE'} id = ?", args + [doc_id]).fetchone():
             return None
+        if order != "id":
+            row = self.db.execute(
+                f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order_sql(order)}) - 1 AS n FROM documents{where}) "
+                "WHERE id = ?", args + [doc_id]).fetchone()
+            return row[0] if row else None
         where_before = f"{where}{' AND' if where else ' WHERE'} id < ?"
         return self.db.execute(f"SELECT count(*) FROM documents{where_before}", args + [doc_id]).fetchone()[0]
 
@@ -448,6 +456,16 @@ def _history_ops(change: Change) -> str:
             row = {k: v for k, v in row.items() if k != "text"}
         out.append({"table": op.table, "before": op.before, "after": row})
     return json.dumps(out, ensure_ascii=False)
+
+
+def _order_sql(order: str) -> str:
+    if order == "id":
+        return "id"
+    if order == "unsure":
+        # unfinished documents by their unsure score (migration 0008), then the rest, each in id order
+        return ("(status IN ('new', 'in_progress')) DESC, "
+                "coalesce((SELECT score FROM doc_unsure WHERE doc_unsure.doc_id = documents.id), -1) DESC, id")
+    raise ValueError(f"unknown document order {order!r}")
 
 
 def _stance(r) -> Stance:

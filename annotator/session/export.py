@@ -373,8 +373,11 @@ class _Run:
         return notes
 
     def _manifest(self, files: dict[str, list[str]], notes: list[str], lang: str) -> dict:
+        from annotator.session.models import registered_origins
+
         models = [o for o in self.origins if o not in (ANNOTATOR_ORIGIN, ADJUDICATED_ORIGIN) and not o.startswith("file:")]
         known = json.loads(self.corpus.meta("models", "[]") or "[]")
+        registered = registered_origins(self.corpus)
         return {
             "format": self.options.fmt,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -395,7 +398,7 @@ class _Run:
             "files": files,
             "labels": sorted(set().union(*(c.entities for c in self.splits.values()))),
             "preannotation": {
-                "models": [_model_entry(m, self.origins[m]) for m in sorted(models)],
+                "models": [_model_entry(m, self.origins[m], registered) for m in sorted(models)],
                 "models_used_on_corpus": known,
                 "span_origins": dict(self.origins.most_common()),
             },
@@ -411,10 +414,13 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def _model_entry(origin: str, spans: int) -> dict:
+def _model_entry(origin: str, spans: int, registered: dict[str, dict]) -> dict:
     # origins are written as <pipeline name>-<version> (annotator.nlp.models.model_id)
     name, _, version = origin.rpartition("-")
-    return {"id": origin, "name": name or origin, "version": version if name else "", "spans": spans}
+    entry = {"id": origin, "name": name or origin, "version": version if name else "", "spans": spans}
+    if origin in registered:  # a model trained on this corpus: which one, on what
+        entry["trained_in_corpus"] = registered[origin]
+    return entry
 
 
 def _problems_message(problems: list[Problem]) -> str:

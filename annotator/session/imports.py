@@ -30,6 +30,7 @@ class ImportReport:
     model_spans: int = 0
     seconds: float = 0.0
     seed_targets: int = 0  # stance targets the seed articles brought (first run only)
+    warning: str | None = None  # e.g. the current model's folder is missing: the default model was used
     interrupted: bool = False  # Ctrl+C or Cancel: what was read and annotated before it is stored, the rest is not
 
     @property
@@ -110,7 +111,11 @@ def import_paths(
     if preannotator is None and model not in (None, "none"):
         from annotator.nlp.preannotators import get_preannotator
 
-        preannotator = get_preannotator(None if model == "default" else model)
+        if model == "default":
+            from annotator.session.models import preannotation_model
+
+            model, report.warning = preannotation_model(corpus)  # the corpus's current model, if it has one
+        preannotator = get_preannotator(model)
     if preannotator is not None:
         report.model = preannotator.origin
         remember_model(corpus, report.model)
@@ -123,6 +128,7 @@ def import_paths(
 
     batch: list[Record] = []
     origins: dict[int, str] = {}
+    shard_models: list[str] = []
     done = 0
 
     def flush() -> None:
@@ -141,6 +147,13 @@ def import_paths(
                 if ents is not None:
                     origins[len(batch)] = report.model
                     report.model_spans += len(rec.spans)
+            elif (made_by := preannotated_by(rec)) is not None:
+                # a task `annotator preannotate` wrote: its spans are the model's, not the file's
+                origins[len(batch)] = made_by
+                report.model_spans += len(rec.spans)
+                if made_by not in shard_models:
+                    shard_models.append(made_by)
+                    remember_model(corpus, made_by)
             batch.append(rec)
             done += 1
             if on_progress:
@@ -154,6 +167,8 @@ def import_paths(
         # the documents annotated so far cost model time: keep them; a re-run skips them by hash
         report.interrupted = True
     flush()
+    if report.model is None and shard_models:
+        report.model = ", ".join(shard_models)
     if seeding and report.added:
         from annotator.session.targets import give_seed_targets
 
@@ -168,6 +183,18 @@ def _is_seeds(path: str | Path) -> bool:
         return Path(path).resolve() == seeds_dir().resolve()
     except OSError:
         return False
+
+
+def preannotated_by(rec: Record) -> str | None:
+    """The model that made a record's spans, when it is a task `annotator preannotate` wrote.
+
+    Its meta names the model and the sha256 of the very text the model saw; a task whose text
+    was edited since keeps its spans as the file's.
+    """
+    model, sha = rec.meta.get("model"), rec.meta.get("sha256")
+    if isinstance(model, str) and model and sha == rec.sha256:
+        return model
+    return None
 
 
 def remember_model(corpus: Corpus, model: str) -> None:

@@ -395,5 +395,47 @@ def m0013_default_palette(db):
                    [label.color, label.name, _OLD_DEFAULT_COLOURS[label.name]])
 
 
+@migrations(name="0008_models")
+def m0008_models(db):
+    """Models trained on the corpus, and how unsure the current model is about each unfinished document.
+
+    A model's files live in <db>.models/<id>; the row keeps what it was trained on (count and a
+    hash of the set of document hashes) and its dev scores beside the base model's on the same
+    documents, as JSON ({"overall": {"p", "r", "f"}, "labels": {label: {...}}}). The corpus's
+    current model (the one new imports pre-annotate with) is meta["current_model"].
+    doc_unsure is derived data (recomputed by a re-annotation), not an annotation: no history.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE models (
+            id TEXT PRIMARY KEY,
+            origin TEXT NOT NULL,
+            base TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            path TEXT NOT NULL,
+            documents INTEGER NOT NULL,
+            documents_hash TEXT NOT NULL,
+            dev_documents INTEGER NOT NULL DEFAULT 0,
+            steps INTEGER NOT NULL DEFAULT 0,
+            seed INTEGER NOT NULL DEFAULT 0,
+            seconds REAL NOT NULL DEFAULT 0,
+            cancelled INTEGER NOT NULL DEFAULT 0,
+            scores TEXT NOT NULL DEFAULT '{}',
+            base_scores TEXT NOT NULL DEFAULT '{}',
+            other_scores TEXT NOT NULL DEFAULT '{}',
+            curve TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE doc_unsure (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            model_id TEXT NOT NULL,
+            score REAL NOT NULL,
+            disagreements INTEGER NOT NULL
+        );
+        CREATE INDEX doc_unsure_score ON doc_unsure(score DESC, doc_id);
+        """,
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
 KNOWN_MIGRATIONS = frozenset(m.name for m in migrations._migrations)

@@ -76,6 +76,7 @@ class DocumentListModel(QAbstractTableModel):
         self.status: str | None = None
         self.search: str | None = None
         self.where: DocFilter | None = None  # outlet and publication dates
+        self.order = "id"  # or "unsure": the articles the models disagree on most first (Model menu)
         self._count = 0
         self._pages: OrderedDict[int, list[DocRow]] = OrderedDict()
         self.refresh()
@@ -86,6 +87,10 @@ class DocumentListModel(QAbstractTableModel):
 
     def set_filter(self, status: str | None, search: str | None, where: DocFilter | None = None) -> None:
         self.status, self.search, self.where = status, (search or None), (where if where and not where.empty else None)
+        self.refresh()
+
+    def set_order(self, order: str) -> None:
+        self.order = order
         self.refresh()
 
     def refresh(self) -> None:
@@ -102,6 +107,8 @@ class DocumentListModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         if role == DISPLAY and orientation == Qt.Horizontal:
+            if section == 0 and self.order == "unsure":
+                return "Title · unsure first"  # the Model menu's order is on: say so where the list is
             return "" if (self.compact and section == 1) else self.HEADERS[section]
         return None
 
@@ -111,7 +118,8 @@ class DocumentListModel(QAbstractTableModel):
         page_no = row // self.PAGE
         page = self._pages.get(page_no)
         if page is None:
-            page = self.corpus.document_rows(page_no * self.PAGE, self.PAGE, self.status, self.search, self.where)
+            page = self.corpus.document_rows(page_no * self.PAGE, self.PAGE, self.status, self.search, self.where,
+                                             order=self.order)
             self._pages[page_no] = page
             while len(self._pages) > self.MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -147,7 +155,7 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def row_of(self, doc_id: int) -> int | None:
-        return self.corpus.document_index(doc_id, self.status, self.search, self.where)
+        return self.corpus.document_index(doc_id, self.status, self.search, self.where, order=self.order)
 
     def update_document(self, doc_id: int) -> None:
         """Re-read one document's row after an edit; a status change under a filter re-counts."""

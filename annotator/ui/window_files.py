@@ -118,7 +118,9 @@ class FilesController(QObject):
             parts.append(f"{report.duplicates} already in the corpus")
         if report.rejected:
             parts.append(f"{len(report.rejected)} rejected")
-        w.notify(", ".join(parts) + ".", error=bool(report.rejected))
+        if report.warning:  # e.g. the corpus's current model is missing: the default was used
+            parts.append(report.warning)
+        w.notify(", ".join(parts) + ".", error=bool(report.rejected or report.warning))
         if report.rejected:
             w.show_box("Some records were rejected", "\n".join(str(r) for r in report.rejected[:200]))
         w.import_finished.emit(report)
