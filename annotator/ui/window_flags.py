@@ -32,7 +32,7 @@ class WindowFlags(QObject):
                           tip="Go to the next entity the model probably got wrong (line break, punctuation, possessive)")
         self.act_fix = a("&Fix the flagged entity", self.fix_current, ["Ctrl+T"], local=True, menu="&Edit", section="Flags",
                          tip="Trim the punctuation or possessive of the current flagged entity")
-        self.act_fix_all = a("Fix every flagged entity", self.fix_all, ["Ctrl+Shift+T"], local=True, menu="&Edit",
+        self.act_fix_all = a("Fix every flagged entity", self.fix_all, ["Ctrl+Shift+F"], local=True, menu="&Edit",
                              section="Flags", tip="Every obvious fix of the article in one step (one undo)")
         self.act_keep = a("&Keep the entity as it is", self.keep_current, ["Ctrl+K"], local=True, menu="&Edit",
                           section="Flags", tip="Reviewed: the flag goes (undo brings it back)")

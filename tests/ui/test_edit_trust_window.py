@@ -127,7 +127,7 @@ def test_flagged_spans_are_marked_counted_and_fixed_with_one_key(ui, qtbot):
     ui.key(Qt.Key_T, Qt.ControlModifier)  # the obvious fix
     assert (fixable.fix[0], fixable.fix[1], fixable.span.label) in fresh_spans(w)
     assert len(w.flags.flagged) == n - 1
-    ui.key(Qt.Key_T, Qt.ControlModifier | Qt.ShiftModifier)  # every obvious fix, one undo step
+    ui.key(Qt.Key_F, Qt.ControlModifier | Qt.ShiftModifier)  # every obvious fix, one undo step
     left = w.flags.flagged
     assert all(f.fix is None for f in left)
     with Corpus(w.db_path, read_only=True) as fresh:
