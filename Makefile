@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export bench-consistency bench-dashboard bench-agreement bench-train bench-preannotate reliability palette clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export bench-consistency bench-holders bench-dashboard bench-agreement bench-train bench-preannotate reliability palette clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -38,6 +38,9 @@ bench-export: $(STAMP)
 bench-consistency: $(STAMP)
 	$(PY) benchmarks/bench_consistency.py
 
+bench-holders: $(STAMP)
+	$(PY) benchmarks/bench_holders.py $(ARGS)
+
 bench-dashboard: $(STAMP)
 	$(QT_ENV) $(PY) benchmarks/bench_dashboard.py
 
@@ -53,7 +56,7 @@ bench-preannotate: $(STAMP)
 palette: $(STAMP)
 	$(PY) benchmarks/palette.py
 
-bench: bench-import bench-ui bench-export bench-consistency bench-dashboard bench-agreement
+bench: bench-import bench-ui bench-export bench-consistency bench-holders bench-dashboard bench-agreement
 
 reliability: $(STAMP)
 	$(PY) benchmarks/kill_harness.py --kills 1000

@@ -26,6 +26,7 @@ from annotator.nlp.tokens import token_bounds  # noqa: E402
 from annotator.session import Corpus  # noqa: E402
 from annotator.session.importer import store_records  # noqa: E402
 from annotator.session.stances import plan_add_stance, plan_delete_stance, snap_to_tokens  # noqa: E402
+from annotator.session.targets import give_seed_targets  # noqa: E402
 
 
 def long_article(min_chars: int = 110_000) -> tuple[str, list[tuple[int, int, str]]]:
@@ -59,6 +60,7 @@ def main() -> None:
     rng = random.Random(1)
     corpus = Corpus(Path(tempfile.mkdtemp()) / "bench.db")
     doc_id = store_records(corpus, [Record(text, "long", spans=spans)]).added[0]
+    give_seed_targets(corpus)  # the seed articles' targets (a new corpus has none)
     ents = corpus.spans(doc_id)
     positions = [rng.randrange(len(text)) for _ in range(200)]
     sentence_at(text, 0)  # load the blank pipeline once

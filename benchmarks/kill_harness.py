@@ -226,6 +226,7 @@ def make_corpus(db: Path, n_docs: int, seed: int) -> None:
     from annotator.core.records import Record
     from annotator.session.corpus import Corpus
     from annotator.session.importer import store_records
+    from annotator.session.targets import give_seed_targets
 
     rnd = random.Random(seed)
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
@@ -238,6 +239,7 @@ def make_corpus(db: Path, n_docs: int, seed: int) -> None:
         records.append(Record(text=text, title=f"doc {i}", spans=spans, source="harness"))
     with Corpus(db, annotator="harness") as corpus:
         store_records(corpus, records)
+        give_seed_targets(corpus)  # the seed articles' stance targets (a new corpus has none)
 
 
 def edit_kills(workdir: Path, kills: int, seed: int, max_delay: float, log) -> dict:

@@ -44,6 +44,7 @@ def seeded_template(tmp_path_factory) -> Path:
     from annotator.core.records import Record
     from annotator.session.importer import store_records
     from annotator.session.imports import remember_model
+    from annotator.session.targets import give_seed_targets
 
     path = tmp_path_factory.mktemp("template") / "seeds.db"
     rows = [json.loads(line) for line in SEED_CORPUS.read_text(encoding="utf-8").splitlines()]
@@ -52,6 +53,7 @@ def seeded_template(tmp_path_factory) -> Path:
     with Corpus(path) as corpus:
         result = store_records(corpus, records, {i: r["meta"]["model"] for i, r in enumerate(rows)})
         remember_model(corpus, rows[0]["meta"]["model"])
+        give_seed_targets(corpus)  # as the first-run import of the seeds does (a new corpus has none)
     assert len(result.added) == 5
     return path
 
@@ -76,3 +78,4 @@ def empty_corpus(tmp_path):
     c = Corpus(tmp_path / "empty.db")
     yield c
     c.close()
+

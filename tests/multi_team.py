@@ -9,6 +9,7 @@ from annotator.session.corpus import Corpus
 from annotator.session.handout import copy_for_annotators
 from annotator.session.importer import store_records
 from annotator.session.stances import plan_add_stance
+from annotator.session.targets import give_seed_targets
 
 TEXTS = [
     "Zelensky met Trump in Davos on Monday.",
@@ -23,6 +24,7 @@ def source_corpus(path: Path, texts=TEXTS, model_spans: dict[int, list] | None =
         records = [Record(text=t, title=f"article {i + 1}", source="wire.jsonl", spans=(model_spans or {}).get(i, [])) for i, t in enumerate(texts)]
         store_records(c, records, {i: "test_model-1.0" for i in (model_spans or {})})
         c.db.execute("UPDATE meta SET value = ? WHERE key = 'models'", ['["test_model-1.0"]'])
+        give_seed_targets(c)  # the stance targets the team tags (a new corpus has none)
     return path
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from seed_targets import with_seed_targets
 
 from annotator.core.errors import BadInput
 from annotator.core.records import Record
@@ -34,6 +35,7 @@ def corpus(empty_corpus) -> Corpus:
         words = " ".join(f"word{j}" for j in range(40))
         records.append(Record(f"Article {i} says {words}.", title=f"Article {i}", meta=meta, spans=[(0, 7, "ORG"), (8, 10, "CARDINAL")]))
     store_records(c, records)
+    with_seed_targets(c)  # a new corpus has no stance targets (issue 12, item 10)
     targets = c.stance_targets()[:3]
     for doc_id in range(1, 41):
         for k in range(rng.randrange(4)):

@@ -20,6 +20,7 @@ import pytest
 import spacy
 import srsly
 from export_synth import records
+from seed_targets import with_seed_targets
 from spacy.tokens import DocBin
 
 from annotator.core.model import ACCEPTED
@@ -67,7 +68,7 @@ def tag(corpus: Corpus, doc_id: int, rng: random.Random) -> None:
 
 
 def build(path: Path, n: int, seed: int = 7) -> Corpus:
-    corpus = Corpus(path)
+    corpus = with_seed_targets(Corpus(path))
     store_records(corpus, records(n, seed=seed, status="in_progress"))
     store_records(corpus, records(6, seed=seed + 1, status="in_progress", first=5000))  # stay in progress
     rng = random.Random(seed)
@@ -216,7 +217,7 @@ def test_config_trains_the_stance_components(exported, tagged):
 
 
 def test_evidence_only_adds_no_textcat_and_no_stances_change_nothing(tmp_path):
-    corpus = Corpus(tmp_path / "c.db")
+    corpus = with_seed_targets(Corpus(tmp_path / "c.db"))
     store_records(corpus, records(12, seed=3))
     plain = export_corpus(corpus, ExportOptions(out=tmp_path / "plain"))
     assert not (plain.folder / "stances.jsonl").exists()

@@ -76,11 +76,15 @@ def test_applying_a_stale_change_is_a_conflict_and_rolls_back_whole(doc):
     assert len(corpus.history(limit=1000)) == n_history
 
 
-def test_resize_into_a_neighbour_is_refused(doc):
+def test_resize_into_a_neighbour_replaces_it_by_name_like_an_add(doc):
     corpus, d = doc
-    span = corpus.spans(d)[0]
-    with pytest.raises(EditError, match="overlap"):
-        corpus.plan_resize_span(span.id, 0, 36)
+    span, neighbour = corpus.spans(d)[:2]
+    change = corpus.plan_resize_span(span.id, span.start, neighbour.end)
+    assert f"replacing {neighbour.label} " in change.action  # the one overlap rule (issue 12, item 2)
+    corpus.apply(change)
+    assert neighbour.id not in [s.id for s in corpus.spans(d)]
+    corpus.apply(change.inverse())
+    assert [s.id for s in corpus.spans(d)][:2] == [span.id, neighbour.id]
 
 
 def test_label_rename_cascades_to_spans_and_undoes(doc):

@@ -15,6 +15,7 @@ from annotator.session import Change, Corpus
 from annotator.session.importer import store_records
 from annotator.session.session import Session
 from annotator.session.stances import plan_add_stance, plan_delete_stance, plan_update_stance
+from annotator.session.targets import give_seed_targets
 
 TEXT = "Joe Biden met Vladimir Putin in Kyiv on Monday. Putin said the ceasefire must hold."
 
@@ -24,6 +25,7 @@ def session(tmp_path):
     path = tmp_path / "c.db"
     with Corpus(path) as corpus:
         store_records(corpus, [Record(TEXT, "t", spans=[(0, 9, "PERSON"), (32, 36, "GPE")], source="a.jsonl", line=1)])
+        give_seed_targets(corpus)  # a new corpus has no stance targets (issue 12, item 10)
     s = Session.open_path(path, annotator="tester")
     yield s
     s.close()

@@ -3,6 +3,7 @@
 import random
 
 import pytest
+from seed_targets import with_seed_targets
 
 from annotator.core.model import EntitySpan
 from annotator.core.records import Record
@@ -55,6 +56,7 @@ def ents():
 
 @pytest.fixture
 def doc(empty_corpus):
+    with_seed_targets(empty_corpus)
     res = store_records(empty_corpus, [Record(TEXT, "t", spans=ents(), source="a.jsonl", line=1),
                                        Record("Another article about Kyiv.", "u", spans=[(22, 26, "GPE")])])
     return empty_corpus, res.added[0]

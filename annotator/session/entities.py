@@ -2,9 +2,11 @@
 
 Every `plan_*` function takes the open corpus first and returns a Change; the caller commits it
 (`Session.run`, or `corpus.apply`) in one transaction with its history row. Rules: an entity lies
-inside the text on non-space edges; a new entity replaces the entities it overlaps (their stance
-holders keep their text, unlinked); a resize may not overlap a neighbour; any edit moves a new
-document to in progress, in the same change.
+inside the text on non-space edges; an analyst's entity never runs over a line break; one rule for
+overlaps, whether an entity is added over others or a boundary grows into a neighbour: the entity
+being made wins, the ones it overlaps go (their stance holders keep their text, unlinked) and the
+action names each of them, so the message says what went and undo brings it back; any edit moves
+a new document to in progress, in the same change.
 """
 
 from __future__ import annotations
@@ -28,13 +30,15 @@ def span_row(r) -> dict:
 
 
 def plan_add_span(corpus, doc_id: int, start: int, end: int, label: str, origin: str = ANNOTATOR_ORIGIN) -> Change:
-    """A new entity; entities it overlaps are removed (the new one wins)."""
+    """A new entity; entities it overlaps are removed (the new one wins) and named in the action."""
     text = corpus.text(doc_id)
     _check_label(corpus, label)
     try:
         check_span(text, start, end)
     except SpanError as exc:
         raise EditError(str(exc)) from exc
+    if origin == ANNOTATOR_ORIGIN:
+        _check_one_paragraph(text, start, end)
     overlapped = corpus.db.execute(
         f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND start < ? AND end > ?", [doc_id, end, start]
     ).fetchall()
@@ -45,7 +49,7 @@ def plan_add_span(corpus, doc_id: int, start: int, end: int, label: str, origin:
     ops = _holder_ops_for_removed(corpus, [r[0] for r in overlapped])
     ops += [Op("spans", span_row(r), None) for r in overlapped]
     ops.append(Op("spans", None, {"id": new_id, "doc_id": doc_id, "start": start, "end": end, "label": label, "origin": origin}))
-    return corpus.finish_edit(f"add {label} {text[start:end]!r}", doc_id, ops)
+    return corpus.finish_edit(f"add {label} {text[start:end]!r}{_replacing(text, overlapped)}", doc_id, ops)
 
 
 def plan_delete_span(corpus, span_id: int) -> Change:
@@ -73,20 +77,37 @@ def plan_resize_span(corpus, span_id: int, start: int, end: int) -> Change:
         raise EditError(str(exc)) from exc
     if (start, end) == (span.start, span.end):
         raise EditError("the entity cannot move that way")
-    clash = corpus.db.execute(
-        "SELECT count(*) FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ?",
+    if (start < span.start or end > span.end) and "\n" not in text[span.start:span.end]:
+        _check_one_paragraph(text, start, end)  # growing never crosses a line break
+    # the rule of adding over entities: the grown one wins, the neighbours it covers go, by name
+    overlapped = corpus.db.execute(
+        f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ?",
         [span.doc_id, span_id, end, start],
-    ).fetchone()[0]
-    if clash:
-        raise EditError("the entity would overlap its neighbour")
+    ).fetchall()
     before = span_row(asdict(span))
     after = dict(before, start=start, end=end, origin=ANNOTATOR_ORIGIN)
-    ops = [Op("spans", before, after)]
+    ops = _holder_ops_for_removed(corpus, [r[0] for r in overlapped])
+    ops += [Op("spans", span_row(r), None) for r in overlapped]
+    ops.append(Op("spans", before, after))
     ops += [
         Op("stances", row, dict(row, holder_start=start, holder_end=end, holder_text=text[start:end]))
         for row in corpus.stance_rows("holder_span_id = ?", [span_id])
     ]
-    return corpus.finish_edit(f"resize {span.label} to {text[start:end]!r}", span.doc_id, ops)
+    return corpus.finish_edit(f"resize {span.label} to {text[start:end]!r}{_replacing(text, overlapped)}", span.doc_id, ops)
+
+
+def _check_one_paragraph(text: str, start: int, end: int) -> None:
+    if "\n" in text[start:end]:
+        raise EditError(f"an entity cannot run over a line break: {text[start:end].replace(chr(10), '⏎')!r}; "
+                        "select within one paragraph")
+
+
+def _replacing(text: str, rows: list) -> str:
+    """", replacing PERSON 'Volodymyr Zelensky' and GPE 'Kyiv'": every entity an edit removes, by name."""
+    if not rows:
+        return ""
+    names = [f"{r[4]} {' '.join(text[r[2]:r[3]].split())!r}" for r in sorted(rows, key=lambda r: r[2])]
+    return ", replacing " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0])
 
 
 def _check_label(corpus, label: str) -> None:

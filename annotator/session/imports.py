@@ -31,6 +31,7 @@ class ImportReport:
     model: str | None = None
     model_spans: int = 0
     seconds: float = 0.0
+    seed_targets: int = 0  # stance targets the seed articles brought (first run only)
     warning: str | None = None  # e.g. the current model's folder is missing: the default model was used
     interrupted: bool = False  # Ctrl+C or Cancel: what was read and annotated before it is stored, the rest is not
 
@@ -102,6 +103,9 @@ def import_paths(
 
     started = time.perf_counter()
     report = ImportReport()
+    paths = list(paths)
+    # the first-run seed import: the seed articles bring their stance targets (a new corpus has none)
+    seeding = corpus.count_documents() == 0 and any(_is_seeds(p) for p in paths)
     records = _fresh(corpus, read_paths(paths), report)
     if preannotator is None and nlp is not None:
         from annotator.nlp.preannotators import SpacyPreannotator
@@ -169,6 +173,11 @@ def import_paths(
     flush()
     if report.model is None and shard_models:
         report.model = ", ".join(shard_models)
+    if seeding and report.added:
+        from annotator.session.targets import give_seed_targets
+
+        given = give_seed_targets(corpus)
+        report.seed_targets = len(given.added_targets) if given else 0
     report.seconds = time.perf_counter() - started
     return report
 
@@ -214,6 +223,13 @@ def _store(corpus: Corpus, chunk: list[Record], origins: dict[int, str]):
             f"{sqlite_lock_holders(corpus.path)} for over 5 s. The documents imported so far are stored, each whole; "
             "close that program's transaction, then run the same command again to import the rest."
         ) from exc
+
+
+def _is_seeds(path: str | Path) -> bool:
+    try:
+        return Path(path).resolve() == seeds_dir().resolve()
+    except OSError:
+        return False
 
 
 def preannotated_by(rec: Record) -> str | None:

@@ -187,7 +187,6 @@ def m0003_full_text_search(db):
     )
 
 
-
 @migrations(name="0004_history_kind")
 def m0004_history_kind(db):
     """Say what each history row is, so the undo history can be rebuilt after a restart.
@@ -215,6 +214,44 @@ def m0004_history_kind(db):
             BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
         """,
     )
+
+
+NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+
+
+@migrations(name="0007_edit_trust")
+def m0007_edit_trust(db):
+    """updated_at follows edits; a new corpus no longer starts with the seed articles' stance targets.
+
+    The triggers stamp updated_at when an edit changes a span (resize, relabel) or a stance (any
+    field, the note included), unless the edit set updated_at itself; SQLite's recursive triggers
+    are off, so their own UPDATE does not fire them again. The seed targets (peace deal,
+    ceasefire …) belong to the seed articles: the first-run seed import adds them
+    (session.imports). A database that holds no documents yet loses the unused ones that
+    migration 0001 gave every corpus; one with documents keeps whatever it has.
+    """
+    run_script(
+        db,
+        f"""
+        CREATE TRIGGER spans_updated_at AFTER UPDATE OF start, [end], label, origin, doc_id ON spans
+        WHEN NEW.updated_at IS OLD.updated_at
+        BEGIN
+            UPDATE spans SET updated_at = {NOW} WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER stances_updated_at
+        AFTER UPDATE OF target, value, holder_span_id, holder_text, holder_start, holder_end, ev_start, ev_end, note ON stances
+        WHEN NEW.updated_at IS OLD.updated_at
+        BEGIN
+            UPDATE stances SET updated_at = {NOW} WHERE id = NEW.id;
+        END;
+        """,
+    )
+    if db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
+        marks = ", ".join("?" for _ in DEFAULT_STANCE_TARGETS)
+        db.execute(
+            f"DELETE FROM stance_targets WHERE name IN ({marks}) AND name NOT IN (SELECT target FROM stances)",
+            list(DEFAULT_STANCE_TARGETS),
+        )
 
 
 @migrations(name="0009_review")

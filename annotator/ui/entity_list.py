@@ -24,6 +24,15 @@ class EntityListModel(QAbstractTableModel):
         self.text = ""
         self.spans: list[EntitySpan] = []
         self.colours: dict[str, tuple[QColor, QColor]] = {}
+        self.flag_notes: dict[int, str] = {}  # span id -> why it is flagged (annotator.session.flags)
+
+    def set_flags(self, flags: dict[int, str]) -> None:
+        if flags == self.flag_notes:
+            return
+        rows = [i for i, s in enumerate(self.spans) if (s.id in flags) != (s.id in self.flag_notes)]
+        self.flag_notes = dict(flags)
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), 0))
 
     def set_spans(self, text: str, spans: list[EntitySpan]) -> None:
         self.beginResetModel()
@@ -73,10 +82,12 @@ class EntityListModel(QAbstractTableModel):
         col = index.column()
         if role == DISPLAY:
             if col == 0:
-                return " ".join(self.text[span.start : span.end].split())
+                words = " ".join(self.text[span.start : span.end].split())
+                return f"⚠ {words}" if span.id in self.flag_notes else words
             return span.label if col == 1 else origin_text(span.origin)
         if role == TOOLTIP:
-            return tip(f"{span.label} [{span.start}, {span.end}) · {span.origin}")
+            why = f"\n⚠ {self.flag_notes[span.id]}" if span.id in self.flag_notes else ""
+            return tip(f"{span.label} [{span.start}, {span.end}) · {span.origin}{why}")
         if role == USER:
             return span.id
         if col == 1 and span.label in self.colours:
@@ -137,6 +148,10 @@ class EntityDelegate(QStyledItemDelegate):
         painter.setPen(text_colour)
         text_rect = QRect(rect.left() + pad, rect.top(), chip.left() - rect.left() - 2 * pad, rect.height())
         words = " ".join(self.model.text[span.start : span.end].split())
+        if span.id in self.model.flag_notes:  # a suspicious model span (annotator.session.flags)
+            words = f"⚠ {words}"
+            if not selected:
+                painter.setPen(QColor("#d62728"))
         painter.drawText(text_rect, int(Qt.AlignLeft | Qt.AlignVCenter), fm.elidedText(words, Qt.ElideRight, text_rect.width()))
         painter.restore()
 

@@ -44,6 +44,7 @@ from annotator.ui.article import ArticleView
 from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
 from annotator.ui.edits import EditRunner, Reporter
 from annotator.ui.entity_list import EntityList
+from annotator.ui.keymap import KeyMap, key_id_for
 from annotator.ui.legend import Legend
 from annotator.ui.model_window import ModelController
 from annotator.ui.plain import plain_box
@@ -54,6 +55,7 @@ from annotator.ui.theme import apply_theme, entity_colours
 from annotator.ui.window_consistency import WindowConsistency
 from annotator.ui.window_dashboard import WindowDashboard
 from annotator.ui.window_files import NO_DOCUMENT, FilesController
+from annotator.ui.window_flags import WindowFlags
 from annotator.ui.window_review import WindowReview
 from annotator.ui.window_settings import SettingsController
 from annotator.ui.window_stances import WindowStances
@@ -93,12 +95,14 @@ class Notice(QFrame):
         layout.addWidget(close, 0, Qt.AlignTop)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.hide)
+        self.is_error = False
         self.hide()
 
     def show_message(self, text: str, error: bool = False) -> None:
         colour = "#c0392b" if error else "#2f6db5"
         self.setStyleSheet(f"#notice {{ border-top: 1px solid palette(mid); border-left: 4px solid {colour}; }}")
         self.label.setText(text)
+        self.is_error = error
         self.show()
         # long enough to read: a second per 15 characters, at least 6 s (12 s for an error)
         self._timer.start(max(12000 if error else 6000, 1000 * len(text) // 15))
@@ -111,6 +115,11 @@ class WindowReporter(Reporter):
         self.window = window
 
     def saved(self, result: EditResult) -> None:
+        if ", replacing " in result.message and not result.undo:  # entities went: say which, in full
+            self.window.notify(result.message.replace("saved · ", "Saved: ") + " (undo brings them back).")
+            return
+        if self.window.notice.isVisible():
+            self.window.notice.hide()  # a message about an earlier try is stale once an edit succeeds
         self.window.statusBar().showMessage(result.message, 6000)
 
     def message(self, text: str, error: bool = False) -> None:
@@ -166,12 +175,15 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
 
         self.settings = SettingsController(self)
+        self.keymap = KeyMap(parent=self)  # every action's keys, re-bindable (QSettings group "keys")
+        self._accept_warned: int | None = None  # the document whose accept was warned about its flags
         self.files = FilesController(self)
         self._build_widgets()
         self._build_actions()
         self._build_menus()
         self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
         self.consistency = WindowConsistency(self)  # the Names and Actors panels, the label-every-occurrence key
+        self.flags = WindowFlags(self)  # suspicious model spans: marks, count on the Accept button, fixes
         self.dashboard = WindowDashboard(self)  # View ▸ Dashboard, the metadata panel, the list's metadata filter
         self.models = ModelController(self)  # the Model menu: train, the registry, re-annotate, unsure first
         self.review = WindowReview(self)  # several analysts: copies, agreement, review corpora and their panel
@@ -339,21 +351,26 @@ class MainWindow(QMainWindow):
         return self._menus[key]
 
     def add_action(self, text: str, slot: Callable, keys=(), *, menu: str | None = None, section: str | None = None,
-                   local: bool = False, tip: str = "") -> QAction:
-        """The public way to add a command to the window: an action with its keys, in a menu (by title,
-        e.g. "&Model") and in a section of the F1 key sheet. `local`: only while the article or the
-        entity list has focus (bare keys must not fire in the search box)."""
-        action = self._action(text, slot, keys, local=local, tip=tip)
+                   local: bool = False, tip: str = "", key_id: str | None = None) -> QAction:
+        """The public way to add a command to the window: an action with its default keys, in a menu (by
+        title, e.g. "&Model") and in a section of the F1 key sheet. `local`: only while the article or the
+        entity list has focus (bare keys must not fire in the search box). The keys are the user's to
+        re-bind (annotator.ui.keymap), under `key_id` (default: from the text)."""
+        action = self._action(text, slot, keys, local=local, tip=tip, key_id=key_id)
         if menu:
             self.menu(menu).addAction(action)
         if section:
             self._sections.setdefault(section, []).append(action)
         return action
 
-    def _action(self, text: str, slot: Callable, keys=(), *, local: bool = False, tip: str = "") -> QAction:
+    def _action(self, text: str, slot: Callable, keys=(), *, local: bool = False, tip: str = "",
+                key_id: str | None | bool = None) -> QAction:
         action = QAction(text, self)
-        if keys:
-            action.setShortcuts([QKeySequence(k) for k in keys])
+        if key_id is False:  # a label's key belongs to the label scheme, not to the key map
+            if keys:
+                action.setShortcuts([QKeySequence(k) for k in keys])
+        else:
+            self.keymap.register(key_id or key_id_for(text), action, keys)
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(lambda _=False: slot())
@@ -378,22 +395,22 @@ class MainWindow(QMainWindow):
 
         self.act_undo, self.act_redo = self.edits.undo_actions(self)
         self.addActions([self.act_undo, self.act_redo])
-        self.act_accept = a("&Accept and open next", self.accept_document, ["Ctrl+Return", "Ctrl+Enter"],
+        for key_id, act in (("undo", self.act_undo), ("redo", self.act_redo)):
+            self.keymap.register(key_id, act, [s.toString(QKeySequence.PortableText) for s in act.shortcuts()])
+        # accepting is deliberate: its own key (never Enter, which saves forms and opens list rows) and a button
+        self.act_accept = a("&Accept and open next", self.accept_document, ["Ctrl+Shift+A"], key_id="accept",
                             tip="Every entity is checked: mark accepted and open the next unfinished article")
-        self.act_accept_local = a("Accept and open next (nothing selected)", self.accept_if_no_selection,
-                                  ["Return", "Enter"], local=True)
-        # in the entity list Enter goes to the entity (see _build_widgets), it must not accept the article
-        self.entities.removeAction(self.act_accept_local)
         self.act_skip = a("&Skip and open next", self.skip_document, ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"])
         self.act_delete = a("&Delete entity", self.delete_entity, [QKeySequence.Delete, "Backspace"], local=True)
         self.act_next_entity = a("Next entity", lambda: self.move_entity(1), ["Tab"], local=True)
         self.act_prev_entity = a("Previous entity", lambda: self.move_entity(-1), ["Shift+Tab"], local=True)
         self.act_grow_end = a("Grow entity end by a token", lambda: self.step_edge("end", True), ["Alt+Right"], local=True)
         self.act_shrink_end = a("Shrink entity end by a token", lambda: self.step_edge("end", False), ["Alt+Left"], local=True)
-        self.act_grow_start = a("Grow entity start by a token", lambda: self.step_edge("start", True), ["Alt+Shift+Left"],
+        # not Alt+Shift+Left/Right: window managers take those (openbox sends the window to another desktop)
+        self.act_grow_start = a("Grow entity start by a token", lambda: self.step_edge("start", True), ["Alt+,"],
                                 local=True)
         self.act_shrink_start = a("Shrink entity start by a token", lambda: self.step_edge("start", False),
-                                  ["Alt+Shift+Right"], local=True)
+                                  ["Alt+."], local=True)
         self.act_clear = a("Clear selection", self.clear_selection, ["Escape"], local=True)
         self.act_scheme = a("&Label scheme…", self.show_label_scheme, ["Ctrl+L"])
 
@@ -469,13 +486,13 @@ class MainWindow(QMainWindow):
             if lb.hidden:
                 continue
             keys = [lb.key.upper()] if lb.key else []
-            act = self._action(lb.name, lambda name=lb.name: self.apply_label(name), keys, local=True,
+            act = self._action(lb.name, lambda name=lb.name: self.apply_label(name), keys, local=True, key_id=False,
                                tip=f"Label the selection {lb.name}, or relabel the current entity")
             self.label_menu.addAction(act)
             self.label_actions.append(act)
             if lb.key:
                 exact = self._action(f"{lb.name} (exact characters)", lambda name=lb.name: self.apply_label(name, exact=True),
-                                     [f"Shift+{lb.key.upper()}"], local=True)
+                                     [f"Shift+{lb.key.upper()}"], local=True, key_id=False)
                 self.label_actions.append(exact)
         self.label_menu.addSeparator()
         self.label_menu.addAction(self.act_scheme)
@@ -485,7 +502,7 @@ class MainWindow(QMainWindow):
         own = [
             ("Entities", [self.act_next_entity, self.act_prev_entity, self.act_delete, self.act_grow_end,
                           self.act_shrink_end, self.act_grow_start, self.act_shrink_start, self.act_clear]),
-            ("Documents", [self.act_accept, self.act_accept_local, self.act_skip, self.act_next_doc, self.act_prev_doc,
+            ("Documents", [self.act_accept, self.act_skip, self.act_next_doc, self.act_prev_doc,
                            self.act_next_unfinished]),
             ("Editing", [self.act_undo, self.act_redo, self.act_scheme]),
             ("Moving around", [self.act_find, self.act_next_hit, self.act_prev_hit, self.act_focus_docs, self.act_focus_article, self.act_focus_entities,
@@ -698,8 +715,8 @@ class MainWindow(QMainWindow):
                 added = [s for s in self.article.ordered_spans() if (s.start, s.end) == (start, end)]
                 if added:
                     self.article.set_current(added[0].id, move_caret=True)
-                if exact:
-                    self._warn_if_split_token(start, end, label)
+                # snapping stops at a ‘s possessive the tokenizer keeps whole ("Kyiv‘s"): warn then too
+                self._warn_if_split_token(start, end, label)
             return
         current = self.article.current()
         if current is None:
@@ -708,11 +725,18 @@ class MainWindow(QMainWindow):
         self.run_edit(lambda: self.corpus.plan_relabel_span(current.id, label))
 
     def _warn_if_split_token(self, start: int, end: int, label: str) -> None:
-        """An exact entity inside a spaCy token is kept as asked, but the export will refuse it: say so now."""
-        whole = self.tokens.snap_selection(start, end)
+        """An entity inside a spaCy token is kept as asked, but the export will refuse it: say so now, in
+        the floating message (the status bar would cut it off)."""
+        from annotator.core.spans import snap
+        from annotator.nlp.tokens import token_bounds
+
+        text = self.document.text
+        lo = text.rfind("\n", 0, start) + 1
+        hi = text.find("\n", end)
+        hi = len(text) if hi < 0 else hi
+        whole = snap([(lo + s, lo + e) for s, e in token_bounds(text[lo:hi], self.tokens.lang)], start, end)
         if whole == (start, end):
             return
-        text = self.document.text
         self.notify(f"{label} “{text[start:end]}” is saved on exactly those characters, but spaCy reads "
                     f"“{text[whole[0]:whole[1]]}” as whole tokens, so the export will refuse this entity "
                     "(or leave it out with “Skip spans that do not align”).")
@@ -766,13 +790,23 @@ class MainWindow(QMainWindow):
         self.article.setTextCursor(cur)
         self.notice.hide()
 
-    def accept_if_no_selection(self) -> None:
-        if self.article.selection():
-            self.notify("Press a label key to label the selection, or Escape to clear it.")
-            return
-        self.accept_document()
-
     def accept_document(self) -> None:
+        """Accept, but never over an open stance form (what was typed would be lost), and only after a
+        warning while flagged entities remain (a second accept then goes ahead)."""
+        if self.document is None:
+            return
+        if self.stance.form_open():
+            self.notify("The stance form is open: save it (Return) or cancel it (Esc) first; the article was not accepted.",
+                        error=True)
+            return
+        n = len(self.flags.flagged)
+        if n and self._accept_warned != self.document.id and self.document.status != ACCEPTED:
+            self._accept_warned = self.document.id
+            key = self.flags.act_next.shortcut().toString()
+            self.notify(f"{n} flagged entit{'y is' if n == 1 else 'ies are'} not reviewed ({key} goes to the next). "
+                        "Accept again to accept the article as it is.", error=True)
+            return
+        self._accept_warned = None
         self._finish_document(ACCEPTED)
 
     def skip_document(self) -> None:
@@ -874,7 +908,13 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         extra = stance_form_rows(value_keys(self.corpus.stance_values()))
-        self.cheat_sheet = CheatSheet(cheat_sheet_rows(self.key_sections(), self.labels, extra), self)
+        ids = {}
+        for section, actions in self.key_sections():
+            for action in actions:
+                name = (action.property("cheat_text") or action.text()).replace("&", "").rstrip("…").strip()
+                if action.property("key_id"):
+                    ids[(section, name)] = action.property("key_id")
+        self.cheat_sheet = CheatSheet(cheat_sheet_rows(self.key_sections(), self.labels, extra), self, self.keymap, ids)
         self.cheat_sheet.show()
 
     def show_about(self) -> None:

@@ -24,7 +24,7 @@ from annotator.session.review import ARTICLE, BOUNDARY, EVIDENCE, HOLDER, LABEL,
 from annotator.ui.plain import tip
 
 KEYS_HINT = ("] / [ next / previous difference · 1, 2… take analyst 1, 2… · = take both · − reject · "
-             "Ctrl+H settle by hand · * take all agreed · Ctrl+Enter accept")
+             "Ctrl+Shift+H settle by hand · * take all agreed · Ctrl+Shift+A accept")
 
 
 def said(item: Item, who: str, text: str) -> str:
@@ -121,7 +121,7 @@ class ReviewPanel(QWidget):
         agreed = sum(1 for it in items if it.agreed)
         if len(versions) == 1:
             self.summary.setText(f"Only {versions[0].annotator} annotated this article: their version is the gold to check "
-                                 f"({agreed} places). Ctrl+Enter accepts it.")
+                                 f"({agreed} places). The accept key (Ctrl+Shift+A) accepts it.")
         else:
             self.summary.setText(f"{len(self.items)} differences, {n_open} open · {agreed} places agreed")
         self.summary.setWordWrap(True)

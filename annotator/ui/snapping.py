@@ -7,7 +7,7 @@ tokens as tokenizing the whole article; a 2 MB article is never tokenized at onc
 from __future__ import annotations
 
 from annotator.core.spans import snap, step_boundary, trim
-from annotator.nlp.tokens import token_bounds
+from annotator.nlp.tokens import snap_bounds
 
 
 class TokenCache:
@@ -25,7 +25,7 @@ class TokenCache:
         if line_start not in self._lines:
             piece = self.text[line_start:line_end]
             self._lines[line_start] = [
-                (line_start + s, line_start + e) for s, e in token_bounds(piece, self.lang) if not piece[s:e].isspace()
+                (line_start + s, line_start + e) for s, e in snap_bounds(piece, self.lang) if not piece[s:e].isspace()
             ] if piece.strip() else []
         return self._lines[line_start]
 

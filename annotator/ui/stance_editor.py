@@ -1,6 +1,9 @@
 """The form behind the stance key: digits pick the target, letters the value, Enter saves.
 
-Offsets are Python code points. The form only collects a choice; the panel plans and commits it.
+Nothing is saved until Enter (or the Save button): the proposed holder is shown in large type
+above the form, found from the sentence's parse (session.holders) while the analyst picks the
+target and value, and a wrong guess is corrected with H before saving. Offsets are Python code
+points. The form only collects a choice; the panel plans and commits it.
 """
 
 from __future__ import annotations
@@ -68,6 +71,24 @@ class StanceEditor(QFrame):
         font = QFont(self.title.font())
         font.setBold(True)
         self.title.setFont(font)
+        # the proposed holder, prominent: a stance is only as good as who holds it
+        self.proposal = QLabel()
+        self.proposal.setObjectName("holder_proposal")
+        self.proposal.setWordWrap(True)
+        self.proposal.setTextFormat(Qt.TextFormat.PlainText)  # names come from the article
+        big = QFont(self.proposal.font())
+        big.setBold(True)
+        big.setPointSizeF(big.pointSizeF() * 1.25)
+        self.proposal.setFont(big)
+        self.proposal_reason = QLabel()
+        self.proposal_reason.setObjectName("holder_reason")
+        self.proposal_reason.setWordWrap(True)
+        self.proposal_reason.setTextFormat(Qt.TextFormat.PlainText)
+        small = QFont(self.proposal_reason.font())
+        small.setItalic(True)  # the theme's own text colour: readable light and dark
+        self.proposal_reason.setFont(small)
+        self._holder_touched = False
+        self.suggestion_pending = False
         self.evidence_label = QLabel()
         self.evidence_label.setWordWrap(True)
         self.evidence_label.setTextFormat(Qt.TextFormat.PlainText)  # article text is untrusted
@@ -108,6 +129,8 @@ class StanceEditor(QFrame):
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.proposal)
+        layout.addWidget(self.proposal_reason)
         layout.addWidget(self.evidence_label)
         layout.addLayout(form)
         layout.addWidget(self.whole)
@@ -118,6 +141,7 @@ class StanceEditor(QFrame):
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.whole.toggled.connect(self._show_evidence)
         self._text = ""
+        self.holder.lineEdit().textEdited.connect(self._holder_edited)
         # the combo box has the focus (its line edit is a proxy): filter both
         for field in (self.holder, self.holder.lineEdit(), self.note):
             field.installEventFilter(self)
@@ -136,6 +160,9 @@ class StanceEditor(QFrame):
             self.holder.setItemData(i, span_id, SPAN_ID)
             self.holder.setItemData(i, tip(label), Qt.ItemDataRole.ToolTipRole)
         self.holder.setEditText(holder)
+        self._holder_touched = False
+        self.suggestion_pending = bool(adding and evidence)  # the panel asks a worker for ranked holders
+        self._show_holder(holder, "the nearest entity; looking at the sentence…" if adding and evidence else "")
         self.targets.clear()
         for row, name in enumerate(targets):
             key = target_key(row)
@@ -168,6 +195,37 @@ class StanceEditor(QFrame):
         self.note.setText(note)
         self.error.clear()
         self._show_evidence()
+
+    # ---- the holder -------------------------------------------------------
+    def _holder_edited(self, text: str) -> None:
+        self._holder_touched = True
+        self._show_holder(text, "typed")
+
+    def _show_holder(self, holder: str, reason: str) -> None:
+        self.proposal.setText(f"Holder: {holder or 'the article'}")
+        self.proposal_reason.setText(f"({reason}; H changes it)" if reason else "H changes it")
+
+    def propose_holders(self, candidates: list[tuple[str, int | None, str, str]]) -> bool:
+        """Ranked (text, entity id or None, label, reason), best first: offered first in the holder list,
+        the best one chosen unless the analyst has already typed or picked a holder."""
+        self.suggestion_pending = False
+        if not candidates:
+            self._show_holder(self.holder.currentText(), "no attribution found in the sentence: the nearest entity")
+            return False
+        for row, (text, span_id, label, reason) in enumerate(candidates):
+            i = self.holder.findText(text, Qt.MatchFlag.MatchExactly)
+            if i >= 0:
+                self.holder.removeItem(i)
+            self.holder.insertItem(row, text)
+            self.holder.setItemData(row, span_id, SPAN_ID)
+            self.holder.setItemData(row, f"{label} · {reason}" if label else reason, Qt.ItemDataRole.ToolTipRole)
+        if self._holder_touched:
+            return False
+        text, _span, _label, reason = candidates[0]
+        self.holder.setCurrentIndex(0)
+        self.holder.setEditText(text)
+        self._show_holder(text, reason)
+        return True
 
     def set_evidence(self, evidence: tuple[int, int] | None) -> None:
         self.evidence = evidence
@@ -203,10 +261,18 @@ class StanceEditor(QFrame):
         return text, (self.holder.itemData(i, SPAN_ID) if i >= 0 else None)
 
     def show_error(self, message: str) -> None:
+        self.error.setStyleSheet("color: #b00020")
         self.error.setText(message)
 
     # ---- keys -------------------------------------------------------------
+    def handles(self, event) -> bool:
+        """A key the form reads (the window forwards these to it from wherever the focus is)."""
+        return self._handles(event)
+
     def _handles(self, event) -> bool:
+        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                                | Qt.KeyboardModifier.MetaModifier):
+            return False  # chords stay the window's (Ctrl+Z, the accept key …)
         ch = event.text().lower()
         return (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
                 or (ch != "" and (ch.isdigit() or ch in self._keys.values() or ch in RESERVED_KEYS)))
@@ -229,13 +295,13 @@ class StanceEditor(QFrame):
             row = 9 if ch == "0" else int(ch) - 1
             if row < self.targets.count():
                 self.targets.setCurrentRow(row)
-                self._save_when_complete()
+                self._ready_hint()
         elif ch in (v for v in self._keys.values()):
             value = next(v for v, k in self._keys.items() if k == ch)
             for button in self.value_group.buttons():
                 if button.property("value") == value:
                     button.setChecked(True)
-            self._save_when_complete()
+            self._ready_hint()
         elif ch == "h":
             self.holder.setFocus()
             self.holder.lineEdit().selectAll()
@@ -246,10 +312,11 @@ class StanceEditor(QFrame):
         else:
             super().keyPressEvent(event)
 
-    def _save_when_complete(self) -> None:
-        # the fast path of a new stance: stance key, target digit, value letter, done
-        if self.adding and self.target() and self.value():
-            self.save_requested.emit()
+    def _ready_hint(self) -> None:
+        # saving is one deliberate key: the holder above may still need correcting
+        if self.target() and self.value():
+            self.error.setStyleSheet("")
+            self.error.setText("Enter saves it; check the holder above first (H changes it).")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter or Esc in the holder or note field hands the keys back to the form

@@ -44,6 +44,7 @@ from annotator.session.stances import (
 from annotator.ui.edits import EditRunner
 from annotator.ui.plain import tip
 from annotator.ui.stance_editor import StanceEditor, elide, value_keys
+from annotator.ui.workers import run_in_background
 
 # entities that cannot hold an opinion are not offered as holders
 TREE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2)
@@ -63,6 +64,12 @@ def value_colours(values: list[str], dark: bool = False) -> dict[str, str]:
 
 def is_dark(widget: QWidget) -> bool:
     return widget.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+
+class _Relay(QObject):
+    """Carries a worker thread's result to the panel's thread (a queued signal)."""
+
+    done = Signal(object, object)  # request token, result
 
 
 class _FormArea(QScrollArea):
@@ -184,6 +191,9 @@ class StancePanel(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.scheme_button.clicked.connect(self.open_scheme)
+        self._relay = _Relay(self)
+        self._relay.done.connect(self._holders_found)
+        self._holder_request = 0  # the newest suggestion asked for; older answers are dropped
         self.editor.save_requested.connect(self.save)
         self.editor.cancel_requested.connect(self.cancel)
 
@@ -213,7 +223,7 @@ class StancePanel(QWidget):
         With the editor already open, the evidence of the pending stance moves there instead.
         Returns False (with a message) when there is nothing to tag.
         """
-        if self.doc_id is None:
+        if self.doc_id is None or not self._has_targets():
             return False
         s, e = sorted(max(0, min(p, len(self.text))) for p in selection) if selection else (0, 0)
         if self.text[s:e].strip():
@@ -227,13 +237,25 @@ class StancePanel(QWidget):
             self.editor.set_evidence(evidence)
             self.evidence_selected.emit(*evidence)
             self.editor.setFocus()
+            if self._editing is None:
+                self.editor.suggestion_pending = True
+                self.suggest_holders(evidence)
             return True
         self._open_editor(None, evidence, self._default_speaker(evidence))
         return True
 
+    def _has_targets(self) -> bool:
+        """A new corpus has no stance targets: say where they come from, and offer the dialog that takes them."""
+        if self.corpus.stance_targets(include_hidden=False):
+            return True
+        self._say("this corpus has no stance targets yet: add them, or take them from a file or another corpus "
+                  "(Edit ▸ Stance targets and values…)")
+        self.scheme_dialog = self.open_scheme()
+        return False
+
     def tag_document(self) -> bool:
         """A stance of the whole article: no evidence; the holder defaults to 'the article'."""
-        if self.doc_id is None:
+        if self.doc_id is None or not self._has_targets():
             return False
         self._open_editor(None, None, None)
         return True
@@ -308,6 +330,39 @@ class StancePanel(QWidget):
             self.evidence_selected.emit(*evidence)
         else:
             self.evidence_cleared.emit()
+        if stance is None and evidence is not None:
+            self.suggest_holders(evidence)
+
+    def suggest_holders(self, evidence: tuple[int, int]) -> None:
+        """Rank holders from the sentence's parse on a worker thread (the parser loads on first use);
+        the form shows the best when it arrives, unless the analyst has chosen one meanwhile."""
+        from annotator.session.holders import rank_holders
+
+        self._holder_request += 1
+        token = (self._holder_request, self.doc_id, evidence)
+        text, spans, relay = self.text, list(self._spans), self._relay
+        key = (str(self.corpus.path), self.doc_id)
+
+        def work():
+            try:
+                result = rank_holders(text, spans, evidence[0], evidence[1], key=key)
+            except Exception as exc:  # a missing parser must not break the form: the nearest entity stays
+                result = exc
+            if shiboken6.isValid(relay):
+                relay.done.emit(token, result)
+
+        run_in_background(work)
+
+    def _holders_found(self, token, result) -> None:
+        if token[0] != self._holder_request or self.editor.isHidden() or token[1] != self.doc_id:
+            return
+        if isinstance(result, Exception):
+            self.editor.propose_holders([])
+            self._say(f"holder suggestions are unavailable: {result}")
+            return
+        spans = {s.id: s for s in self._spans}
+        cands = [(c.text, c.span_id if c.span_id in spans else None, c.label, c.reason) for c in result]
+        self.editor.propose_holders(cands)
 
     def save(self) -> bool:
         ed = self.editor

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,6 +32,7 @@ from annotator.session.stances import (
     plan_rename_value,
     target_counts,
 )
+from annotator.session.targets import plan_take_scheme, read_scheme_db, read_scheme_file
 from annotator.ui.edits import EditRunner
 
 NAME = Qt.ItemDataRole.UserRole
@@ -56,6 +58,10 @@ class StanceSchemeDialog(QDialog):
         self.remove_target_button = QPushButton("Remove")
         self.merge_into = QComboBox()
         self.merge_button = QPushButton("Merge into")
+        # a new corpus starts with no targets: take a list from a file or from another corpus
+        self.from_file_button = QPushButton("Take from a file…")
+        self.from_file_button.setToolTip("One target per line, or JSON: a list, or {\"targets\": [...], \"values\": [...]}")
+        self.from_db_button = QPushButton("Take from another corpus…")
         self.values = QListWidget()
         self.value_name = QLineEdit()
         self.value_name.setPlaceholderText("value name")
@@ -80,6 +86,8 @@ class StanceSchemeDialog(QDialog):
         grid.addWidget(self.merge_into, 2, 1)
         grid.addWidget(self.hide_target_button, 2, 2)
         grid.addWidget(self.remove_target_button, 2, 3)
+        grid.addWidget(self.from_file_button, 3, 0, 1, 2)
+        grid.addWidget(self.from_db_button, 3, 2, 1, 2)
         value_box = QGroupBox("Values")
         vgrid = QGridLayout(value_box)
         vgrid.addWidget(self.values, 0, 0, 1, 4)
@@ -99,6 +107,10 @@ class StanceSchemeDialog(QDialog):
 
         self.add_target_button.clicked.connect(lambda: self._do(plan_add_target, self.target_name.text(), select=self.target_name.text()))
         self.rename_target_button.clicked.connect(self._rename_target)
+        self.from_file_button.clicked.connect(lambda: self.take_from(self._ask_path("Stance targets from a file",
+                                                                                    "Targets (*.txt *.json);;All files (*)")))
+        self.from_db_button.clicked.connect(lambda: self.take_from(self._ask_path("Stance targets of another corpus",
+                                                                                  "Corpora (*.db);;All files (*)"), True))
         self.merge_button.clicked.connect(self._merge)
         self.hide_target_button.clicked.connect(self._toggle_hidden)
         self.remove_target_button.clicked.connect(lambda: self._do(plan_remove_target, self.selected_target()))
@@ -120,6 +132,30 @@ class StanceSchemeDialog(QDialog):
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
+
+    def _ask_path(self, title: str, filters: str) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, title, "", filters)
+        return path
+
+    def take_from(self, path: str, from_db: bool = False) -> bool:
+        """Add the targets (and values) of a file or another corpus the corpus lacks: one undoable edit."""
+        if not path:
+            return False
+        report = []
+
+        def plan():
+            scheme = read_scheme_db(path) if from_db else read_scheme_file(path)
+            change, rep = plan_take_scheme(self.corpus, scheme)
+            report.append(rep)
+            return change
+
+        result = self.edits.run(plan)
+        if not result.ok:
+            self.status.setText(result.message)
+            return False
+        self.status.setText(report[0].describe() + " (undo: Ctrl+Z)")
+        self.reload()
+        return True
 
     def selected_target(self) -> str | None:
         item = self.targets.currentItem()
@@ -156,6 +192,8 @@ class StanceSchemeDialog(QDialog):
                 self.values.setCurrentItem(item)
         self.values.blockSignals(False)
         self._on_target(self.targets.currentItem(), None)
+        if not self.corpus.stance_targets() and not self.status.text():
+            self._say("This corpus has no stance targets yet: add them by name, or take them from a file or another corpus.")
 
     def _history_changed(self) -> None:
         if self.isVisible():

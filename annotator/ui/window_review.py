@@ -5,9 +5,9 @@ In a review corpus the gold starts as what every analyst agrees on; each place w
 versions differ is marked in the article (a wavy underline while it is open) and listed in the
 Review panel with every analyst's version side by side. The keys settle the current difference
 through the window's one edit path (undoable like any edit): take analyst 1, 2… (1, 2…), take
-both where they do not overlap (=), reject (−), settle by hand (Ctrl+H: the place is selected,
+both where they do not overlap (=), reject (−), settle by hand (Ctrl+Shift+H: the place is selected,
 label it as usual), take all agreed (*), and next / previous difference (] and [). Accepting
-(Ctrl+Enter) a review document is refused while a difference is open, and records who said what.
+(the accept key, Ctrl+Shift+A) a review document is refused while a difference is open, and records who said what.
 """
 
 from __future__ import annotations
@@ -75,9 +75,9 @@ class WindowReview(QObject):
         ]
         self.act_both = a("Take both (where they do not overlap)", self.take_both, ["=", "+"], local=True, section=sec)
         self.act_reject = a("Reject every version here", self.reject, ["-"], local=True, section=sec)
-        self.act_hand = a("Settle by hand (select the place, label it as usual)", self.by_hand, ["Ctrl+H"], local=True,
+        self.act_hand = a("Settle by hand (select the place, label it as usual)", self.by_hand, ["Ctrl+Shift+H"], local=True,
                           section=sec)
-        self.act_agreed = a("Take all agreed (and clear majorities)", self.take_agreed, ["*", "Ctrl+Shift+A"], local=True,
+        self.act_agreed = a("Take all agreed (and clear majorities)", self.take_agreed, ["*"], local=True,
                             section=sec)
         self.review_actions = [self.act_next, self.act_prev, *self.act_take, self.act_both, self.act_reject, self.act_hand,
                                self.act_agreed]
@@ -186,7 +186,7 @@ class WindowReview(QObject):
         if not self._ready():
             return
         if not self.items:
-            self.window.notify("The analysts agree on everything in this article: Ctrl+Enter accepts it.")
+            self.window.notify(f"The analysts agree on everything in this article: {self._accept_key()} accepts it.")
             return
         keys = [it.key for it in self.items]
         if self.current in keys:
@@ -196,7 +196,7 @@ class WindowReview(QObject):
             i = next((k for k, it in enumerate(self.items) if it.start >= caret), len(keys)) if step > 0 else \
                 next((k for k in range(len(keys) - 1, -1, -1) if self.items[k].start < caret), -1)
         if not 0 <= i < len(keys):
-            self.window.notify("No more differences this way." + (" Ctrl+Enter accepts the article." if not self._open() else ""))
+            self.window.notify("No more differences this way." + (f" {self._accept_key()} accepts the article." if not self._open() else ""))
             return
         self.go_to(keys[i])
 
@@ -220,7 +220,7 @@ class WindowReview(QObject):
         if item is None:
             item = next(iter(self._open()), None)
             if item is None:
-                self.window.notify("No open difference in this article: Ctrl+Enter accepts it.")
+                self.window.notify(f"No open difference in this article: {self._accept_key()} accepts it.")
                 return None
             self.go_to(item.key)
         return item
@@ -237,7 +237,7 @@ class WindowReview(QObject):
         else:
             self.current = item.key
             self.panel.select(item.key)
-            self.window.notify(f"{result.message} · every difference is settled: Ctrl+Enter accepts the article")
+            self.window.notify(f"{result.message} · every difference is settled: {self._accept_key()} accepts the article")
 
     # ---- decisions: each one edit, through the window's edit path --------------------------------
     def take(self, index: int) -> None:
@@ -284,6 +284,10 @@ class WindowReview(QObject):
         result = self.window.run_edit(lambda: plan_take_agreed(corpus, doc_id))
         if result.ok and self._open():
             self.go_to(self._open()[0].key)
+
+    def _accept_key(self) -> str:
+        keys = self.window.act_accept.shortcuts()  # the live binding (annotator.ui.keymap)
+        return keys[0].toString() if keys else "Accept"
 
     def _plan_status(self, doc_id: int, status: str):
         if self.active and status == ACCEPTED:

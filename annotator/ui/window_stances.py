@@ -7,12 +7,14 @@ both sides (the article converts at its Qt boundary).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QTextCharFormat
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QLineEdit, QPlainTextEdit, QTextEdit
 
 from annotator.ui.stance_panel import StancePanel, is_dark, value_colours
 
 MARK_LAYER = "stance:"  # one article mark layer per stance value
+FORM_LAYER = "stance-form"  # the open form's evidence: stays marked wherever the caret goes
 
 
 def union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -24,6 +26,14 @@ def union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append([s, e])
     return [(s, e) for s, e in out]
+
+
+def form_format(dark: bool) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    fmt.setBackground(QColor("#5c4b00" if dark else "#fff3b0"))
+    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+    fmt.setUnderlineColor(QColor("#e0a800"))
+    return fmt
 
 
 def mark_format(colour: str) -> QTextCharFormat:
@@ -55,6 +65,8 @@ class WindowStances(QObject):
         window.corpus_opened.connect(self.bind)
         window.document_opened.connect(self._document_opened)
         window.labels_changed.connect(self._recolour)  # also sent after a theme change
+        QApplication.instance().installEventFilter(self)  # the open form's keys, wherever the focus is
+        window.destroyed.connect(lambda *_: QApplication.instance().removeEventFilter(self))
         self.bind()
 
     # ---- one panel per corpus ---------------------------------------------------------
@@ -68,6 +80,7 @@ class WindowStances(QObject):
         panel.tree.addActions([self.act_tag, self.act_document])
         panel.evidence_selected.connect(self._show_evidence)
         panel.evidence_cleared.connect(self._clear_evidence)
+        panel.evidence_cleared.connect(self._mark_form_evidence)
         panel.records_changed.connect(self._draw_marks)
         panel.editing_finished.connect(self._editing_finished)
         panel.message.connect(w.notify)
@@ -113,9 +126,44 @@ class WindowStances(QObject):
         if self._show_panel():
             self.panel.tag_document()
 
+    # ---- the open form owns its keys ------------------------------------------------------
+    def form_open(self) -> bool:
+        return self.panel is not None and not self.panel.editor.isHidden()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        """While the form is open its keys are the form's wherever the focus is in the window (N is
+        NEUTRAL, not NORP; Esc cancels it; Enter saves it), except in a text field, where they type."""
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not self.form_open():
+            return False
+        focus = QApplication.focusWidget()
+        editor = self.panel.editor
+        if focus is None or focus.window() is not self.window or editor.isAncestorOf(focus) or focus is editor:
+            return False
+        if isinstance(focus, (QLineEdit, QAbstractSpinBox)) or (isinstance(focus, (QTextEdit, QPlainTextEdit)) and not focus.isReadOnly()):
+            return False
+        if watched is not focus or not editor.handles(event):
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # no window shortcut (a label key) takes it
+            return True
+        editor.keyPressEvent(event)
+        return True
+
+    def _mark_form_evidence(self, *_args) -> None:
+        """The form's evidence keeps a mark of its own while the form is open (a click elsewhere in the
+        article must not leave the analyst guessing which sentence the form is about)."""
+        article = self.window.article
+        evidence = self.panel.editor.chosen_evidence() if self.form_open() else None
+        if evidence is None:
+            article.set_marks(FORM_LAYER, [], None)
+        else:
+            article.set_marks(FORM_LAYER, [evidence], form_format(is_dark(article)))
+
     def _editing_finished(self) -> None:
         """Back to reading: the caret where it was, the evidence no longer selected (a label key
         pressed next must not turn the sentence into an entity)."""
+        self._mark_form_evidence()
         article = self.window.article
         selection = article.selection()
         caret = self._caret if self._caret is not None else (selection[0] if selection else None)
@@ -133,6 +181,7 @@ class WindowStances(QObject):
 
     # ---- drawing -----------------------------------------------------------------------
     def _show_evidence(self, start: int, end: int) -> None:
+        self._mark_form_evidence()
         article = self.window.article
         article.select_range(end, start)  # caret at the start, so a long sentence shows from its beginning
         article.ensure_visible(start, end)

@@ -78,22 +78,26 @@ def test_alt_arrows_grow_and_shrink_by_a_token(ui):
 
     ui.key(Qt.Key_Left, Qt.AltModifier)
     assert current_text() == "Donald Trump"
-    ui.key(Qt.Key_Right, Qt.AltModifier | Qt.ShiftModifier)
+    ui.key(Qt.Key_Period, Qt.AltModifier)  # the start edge: Alt+, and Alt+. (Alt+Shift+arrows belong to the window manager)
     assert current_text() == "Trump"
-    ui.key(Qt.Key_Left, Qt.AltModifier | Qt.ShiftModifier)
-    ui.key(Qt.Key_Left, Qt.AltModifier | Qt.ShiftModifier)
+    ui.key(Qt.Key_Comma, Qt.AltModifier)
+    ui.key(Qt.Key_Comma, Qt.AltModifier)
     assert current_text() == "by Donald Trump"
     ui.key(Qt.Key_Right, Qt.AltModifier)
     assert current_text() == "by Donald Trump’s"
     assert ui.shown() == ui.expected_shown()
-    # growing into the next entity is refused with a message, nothing changes
+    # growing into the next entity follows the rule of adding over it: the grown one wins, the message
+    # names the entity that went, undo brings it back
+    ui.key(Qt.Key_Right, Qt.AltModifier)
+    ui.key(Qt.Key_Right, Qt.AltModifier)
     stored = ui.db_spans()
     ui.key(Qt.Key_Right, Qt.AltModifier)
-    ui.key(Qt.Key_Right, Qt.AltModifier)
-    ui.key(Qt.Key_Right, Qt.AltModifier)
-    assert "overlap" in w.notice.label.text() and w.notice.isVisible()
-    assert current_text() == "by Donald Trump’s special envoy"
-    assert ui.db_spans() != stored and ui.shown() == ui.expected_shown()
+    assert "replacing PERSON 'Steve Witkoff'" in w.notice.label.text() and w.notice.isVisible()
+    assert current_text() == "by Donald Trump’s special envoy Steve"
+    witkoff = (ui.text.index("Steve Witkoff"), ui.text.index("Steve Witkoff") + len("Steve Witkoff"), "PERSON")
+    assert witkoff in stored and witkoff not in ui.db_spans() and ui.shown() == ui.expected_shown()
+    ui.key(Qt.Key_Z, Qt.ControlModifier)
+    assert ui.db_spans() == stored and ui.shown() == ui.expected_shown()
 
 
 def test_a_new_entity_replaces_the_ones_it_overlaps_and_undo_brings_them_back(ui):

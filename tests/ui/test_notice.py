@@ -9,12 +9,12 @@ def test_a_refusal_message_appears_under_the_article_without_moving_or_covering_
     width = w.article.viewport().width()
     ui.key(Qt.Key_Tab)
     span = w.article.current_id
-    # grow the current entity into its neighbour until refused
+    # grow the current entity into its neighbour: the message names the entity it replaced
     for _ in range(12):
         ui.key(Qt.Key_Right, Qt.AltModifier)
         if w.notice.isVisible():
             break
-    assert "overlap" in w.notice.label.text()
+    assert "replacing" in w.notice.label.text()
     assert w.article.current_id == span
     # the article kept its top and its width (no line re-wraps); the message is below it, not over it
     assert w.article.mapTo(w, QPoint(0, 0)) == article_top and w.article.viewport().width() == width

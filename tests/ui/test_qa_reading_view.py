@@ -35,7 +35,7 @@ def test_a_stance_on_a_sentence_keeps_the_label_tags_of_its_entities_clear_of_th
     assert tail_spacing(view, span) == width
     ui.click_at(span.start - 3)
     ui.key(Qt.Key_S)
-    press(qtbot, w.stance.panel.editor, Qt.Key_1, Qt.Key_F)
+    press(qtbot, w.stance.panel.editor, Qt.Key_1, Qt.Key_F, Qt.Key_Return)  # Enter saves (issue 12)
     assert w.stance.panel.records()  # saved and underlined
     assert tail_spacing(view, span) == width
     # the tag still sits in its own gap: the character after the entity starts right of it
@@ -190,7 +190,7 @@ def test_the_arc_of_a_stance_in_the_title_stays_inside_the_article(ui, qtbot):
     assert view.verticalScrollBar().value() == 0
     ui.key(Qt.Key_S)
     assert w.stance.panel.editor.holder.currentText() == "Ukraine"
-    press(qtbot, w.stance.panel.editor, Qt.Key_1, Qt.Key_F)
+    press(qtbot, w.stance.panel.editor, Qt.Key_1, Qt.Key_F, Qt.Key_Return)  # Enter saves (issue 12)
     w.stance.focus_list()
     qtbot.keyClick(w.stance.panel.tree, Qt.Key_Down)
     qtbot.keyClick(w.stance.panel.tree, Qt.Key_Down)

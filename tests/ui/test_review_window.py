@@ -59,7 +59,7 @@ def test_keys_settle_every_difference_and_accept_makes_adjudicated_gold(open_win
     assert "overlap" in window.statusBar().currentMessage()
     ui.key(Qt.Key_2)  # take bob's "Davos on"
     ui.key(Qt.Key_Minus)  # reject Monday
-    ui.key(Qt.Key_Return, Qt.ControlModifier)  # accept: refused, the stance is still open
+    ui.key(Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)  # accept: refused, the stance is still open
     assert ui.db_status(doc_id) != "accepted" and "1 difference still open" in window.statusBar().currentMessage()
     ui.key(Qt.Key_BracketLeft)  # back one difference, then forward again
     assert panel.current_key() == window.review.items[2].key
@@ -71,7 +71,7 @@ def test_keys_settle_every_difference_and_accept_makes_adjudicated_gold(open_win
     assert not window.review.items[3].open
     assert [r[-1] for r in _rows(window)] == ["took alice", "took bob", "rejected", "took bob"]
     assert "review:open" not in window.article._marks
-    ui.key(Qt.Key_Return, Qt.ControlModifier)  # accept and open the next article
+    ui.key(Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)  # accept and open the next article
     with Corpus(review_db, read_only=True) as c:
         assert c.document(doc_id).status == "accepted"
         gold = sorted((T0[s.start:s.end], s.label, s.origin) for s in c.spans(doc_id))
@@ -95,7 +95,7 @@ def test_take_all_agreed_and_by_hand_from_the_keyboard(open_window, drive, revie
     assert window.review._item().kind == "different labels"  # the first open difference again: Trump
     ui.key(Qt.Key_BracketRight)  # Davos / "Davos on"
     assert window.review._item().kind == "overlapping boundaries"
-    ui.key(Qt.Key_H, Qt.ControlModifier)  # by hand: the place is selected, label it as usual
+    ui.key(Qt.Key_H, Qt.ControlModifier | Qt.ShiftModifier)  # by hand: the place is selected, label it as usual
     assert window.article.selection() == (22, 30)
     ui.key(Qt.Key_L)  # LOC
     assert (22, 30, "LOC") in ui.db_spans()

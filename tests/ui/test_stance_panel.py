@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMainWindow
+from seed_targets import with_seed_targets
 
 from annotator.core.records import Record
 from annotator.session.importer import store_records
@@ -30,6 +31,7 @@ def at(piece, nth=0):
 
 @pytest.fixture
 def doc(empty_corpus):
+    with_seed_targets(empty_corpus)
     spans = [(*at("Davos"), "GPE"), (*at("Zelensky"), "PERSON"), (*at("Russia"), "GPE"), (*at("Donbas"), "GPE"),
              (*at("Zelensky", 1), "PERSON"), (*at("Monday"), "DATE"), (*at("Ukrainian"), "NORP"),
              (*at("Rustem Umerov"), "PERSON")]
@@ -47,6 +49,16 @@ def panel(qtbot, doc):
     window.resize(700, 800)
     window.show()
     p.set_document(d)
+    tag_at = p.tag_at
+
+    def tag_and_wait(*args, **kwargs):
+        """The holder suggestion arrives from a worker thread: wait for it, so what the test sees is settled."""
+        done = tag_at(*args, **kwargs)
+        if done and p._editing is None:
+            qtbot.waitUntil(lambda: not p.editor.suggestion_pending)
+        return done
+
+    p.tag_at = tag_and_wait
     yield p  # the fixture's frame keeps the window (and its stack) alive
 
 
@@ -77,7 +89,7 @@ def test_stance_key_tags_the_sentence_with_the_nearest_speaker_then_undo_redo(qt
     assert panel.editor.holder.currentText() == "Zelensky"
     assert panel.editor.evidence_label.text() == "“Zelensky said the ceasefire must hold.”"
     with qtbot.waitSignal(panel.editing_finished):
-        key(panel.editor, "2", "f")  # target 2 (ceasefire), value f (FAVOR): saved at once
+        key(panel.editor, "2", "f", Qt.Key.Key_Return)  # target 2 (ceasefire), value f (FAVOR), Enter: saved
     assert stances(panel) == [("Zelensky", CEASE, "FAVOR", "Zelensky said the ceasefire must hold.")]
     assert panel.corpus.stances(panel.doc_id)[0].holder_span_id is not None
     assert not panel.editor.isVisible()
@@ -95,7 +107,7 @@ def test_a_selected_quote_gets_the_speaker_after_it(qtbot, panel):
     panel.tag_at(quote[1], selection=quote)
     assert panel.editor.evidence == at("We will not give up the Donbas")
     assert panel.editor.holder.currentText() == "Zelensky"
-    key(panel.editor, "3", "a")
+    key(panel.editor, "3", "a", Qt.Key.Key_Return)
     st = panel.corpus.stances(panel.doc_id)[0]
     assert (st.holder_start, st.target, st.value) == (at("Zelensky", 1)[0], LAND, "AGAINST")  # the second Zelensky, the speaker
 
@@ -103,7 +115,7 @@ def test_a_selected_quote_gets_the_speaker_after_it(qtbot, panel):
 def test_change_holder_target_and_value_of_a_record_and_undo(qtbot, panel):
     panel.tag_at(TEXT.index("rejected"))
     assert panel.editor.holder.currentText() == "Russia"
-    key(panel.editor, "1", "a")
+    key(panel.editor, "1", "a", Qt.Key.Key_Return)
     original = panel.corpus.stances(panel.doc_id)
     key(panel.tree, Qt.Key.Key_Return)  # edit the selected record
     assert panel.editor.isVisible() and panel.editor.title.text() == "Edit stance"
@@ -134,7 +146,7 @@ def test_free_text_holder(qtbot, panel):
     panel.editor.holder.lineEdit().selectAll()
     qtbot.keyClicks(panel.editor.holder.lineEdit(), "Kyiv officials")
     key(panel.editor.holder.lineEdit(), Qt.Key.Key_Return)
-    key(panel.editor, "1", "f")
+    key(panel.editor, "1", "f", Qt.Key.Key_Return)
     st = panel.corpus.stances(panel.doc_id)[0]
     assert (st.holder_text, st.holder_span_id, st.holder_start) == ("Kyiv officials", None, None)
 
@@ -143,13 +155,13 @@ def test_document_level_stance_and_its_uniqueness(qtbot, panel):
     with qtbot.waitSignal(panel.evidence_cleared):
         qtbot.mouseClick(panel.article_button, Qt.MouseButton.LeftButton)
     assert panel.editor.holder.currentText() == "the article"
-    key(panel.editor, "1", "n")
+    key(panel.editor, "1", "n", Qt.Key.Key_Return)
     assert stances(panel) == [("the article", PEACE, "NEUTRAL", None)]
     assert tree_rows(panel) == [f"{PEACE} (1)", ("the article", "NEUTRAL", "— whole article —")]
     assert panel.evidence_spans() == []
     panel.tag_document()
     with qtbot.waitSignal(panel.message) as said:
-        key(panel.editor, "1", "f")
+        key(panel.editor, "1", "f", Qt.Key.Key_Return)
     assert "already has an overall stance" in said.args[0]
     assert "already has an overall stance" in panel.editor.error.text() and panel.editor.isVisible()
     assert len(stances(panel)) == 1
@@ -157,7 +169,7 @@ def test_document_level_stance_and_its_uniqueness(qtbot, panel):
     assert not panel.editor.isVisible()
     # an evidence-level record can become the overall stance of another target with w
     panel.tag_at(TEXT.index("Umerov"))
-    key(panel.editor, "w", "4", "f")
+    key(panel.editor, "w", "4", "f", Qt.Key.Key_Return)
     assert stances(panel)[-1] == ("Rustem Umerov", "security guarantees", "FAVOR", None)
 
 
@@ -186,9 +198,9 @@ def test_nothing_to_tag_on_a_blank_line(qtbot, panel):
 
 def test_selecting_records_shows_their_evidence_and_delete_key_deletes(qtbot, panel):
     panel.tag_at(TEXT.index("must"))
-    key(panel.editor, "2", "f")
+    key(panel.editor, "2", "f", Qt.Key.Key_Return)
     panel.tag_document()
-    key(panel.editor, "1", "a")
+    key(panel.editor, "1", "a", Qt.Key.Key_Return)
     ids = {s.target: s.id for s in panel.corpus.stances(panel.doc_id)}
     items = panel._items()
     with qtbot.waitSignal(panel.evidence_selected) as shown:
@@ -205,7 +217,7 @@ def test_selecting_records_shows_their_evidence_and_delete_key_deletes(qtbot, pa
 
 def test_deleting_the_holder_entity_keeps_the_record_and_undo_relinks(qtbot, panel):
     panel.tag_at(TEXT.index("must"))
-    key(panel.editor, "2", "f")
+    key(panel.editor, "2", "f", Qt.Key.Key_Return)
     holder = panel.corpus.stances(panel.doc_id)[0].holder_span_id
     # the window deletes entities through the same corpus and stack; the panel follows the change
     change = panel.corpus.apply(panel.corpus.plan_delete_span(holder))
@@ -233,9 +245,9 @@ def test_the_forms_keys_win_over_window_shortcuts(qtbot, panel):
 
 def test_scheme_dialog_rename_merge_hide_and_undo(qtbot, panel):
     panel.tag_at(TEXT.index("must"))
-    key(panel.editor, "2", "f")
+    key(panel.editor, "2", "f", Qt.Key.Key_Return)
     panel.tag_at(TEXT.index("rejected"))
-    key(panel.editor, "1", "a")
+    key(panel.editor, "1", "a", Qt.Key.Key_Return)
     dialog = panel.open_scheme()
     qtbot.waitExposed(dialog)
     names = [dialog.targets.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.targets.count())]
@@ -273,7 +285,7 @@ def test_scheme_dialog_rename_merge_hide_and_undo(qtbot, panel):
     qtbot.mouseClick(dialog.add_value_button, Qt.MouseButton.LeftButton)
     panel.tag_document()
     assert [b.text() for b in panel.editor.value_group.buttons()][-1] == "MIXED  [m]"
-    key(panel.editor, "1", "m")
+    key(panel.editor, "1", "m", Qt.Key.Key_Return)
     assert ("the article", PEACE, "MIXED", None) in stances(panel)
     dialog.close()
 
@@ -283,7 +295,7 @@ def test_undo_of_a_record_changed_elsewhere_is_refused_with_a_message(qtbot, pan
     from annotator.session.stances import plan_update_stance
 
     panel.tag_at(TEXT.index("must"))
-    key(panel.editor, "2", "f")
+    key(panel.editor, "2", "f", Qt.Key.Key_Return)
     other = Corpus(panel.corpus.path, annotator="someone else")
     try:
         other.apply(plan_update_stance(other, other.stances(panel.doc_id)[0].id, value="AGAINST"))
