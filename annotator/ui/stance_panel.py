@@ -83,7 +83,9 @@ class _FormArea(QScrollArea):
         form.setHidden(hidden)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # never sideways: the form takes the panel's width (its texts wrap, its lists narrow), so at
+        # 200 % nothing of it (the holder, the targets) hides behind a scroll bar
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # on a short screen (1024x640, 200 %) the panel cannot give the form all its height: let it scroll
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
@@ -98,10 +100,16 @@ class _FormArea(QScrollArea):
             self.updateGeometry()
         return False
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        bar = self.verticalScrollBar()
+        room = self.viewport().width() if not bar.isVisible() else self.width() - bar.width()
+        self.widget().setFixedWidth(max(0, room))
+        super().resizeEvent(event)
+
     def sizeHint(self) -> QSize:  # noqa: N802
-        hint = self.widget().sizeHint()
-        bar = self.horizontalScrollBar().sizeHint().height() if self.widget().minimumSizeHint().width() > self.width() else 0
-        return QSize(0, hint.height() + bar)
+        form = self.widget()
+        height = form.heightForWidth(self.width()) if form.hasHeightForWidth() else -1
+        return QSize(0, height if height > 0 else form.sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         # as tall as the form when there is room; on a short screen a few lines, the rest scrolls
