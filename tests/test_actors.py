@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from seed_targets import with_seed_targets
 
 from annotator.core.records import Record
 from annotator.session.actors import (
@@ -37,7 +38,7 @@ TEXTS = [
 
 @pytest.fixture
 def people(tmp_path) -> Corpus:
-    corpus = Corpus(tmp_path / "people.db")
+    corpus = with_seed_targets(Corpus(tmp_path / "people.db"))  # a new corpus has no stance targets
     store_records(corpus, [Record(t, f"doc {i}", spans=s, status=st) for i, (t, s, st) in enumerate(TEXTS, 1)])
     yield corpus
     corpus.close()

@@ -199,9 +199,11 @@ def test_an_empty_corpus_has_empty_charts(empty_corpus):
 
 def test_holders_linked_to_an_actor_count_as_that_actor(empty_corpus):
     """Stances are worth counting by actor: "Zelensky" and "Zelenskyy", linked to one actor, are one holder."""
+    from seed_targets import with_seed_targets
+
     from annotator.session.actors import plan_create_actor, plan_link
 
-    c = empty_corpus
+    c = with_seed_targets(empty_corpus)  # a new corpus has no stance targets
     text = "Zelensky said yes. Zelenskyy said no. Putin said nothing."
     store_records(c, [Record(text, "t", spans=[(0, 8, "PERSON"), (19, 28, "PERSON"), (38, 43, "PERSON")])])
     z1, z2, putin = (s.id for s in c.spans(1))
