@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export reliability clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export reliability palette clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -34,6 +34,9 @@ bench-ui: $(STAMP)
 
 bench-export: $(STAMP)
 	$(PY) benchmarks/bench_export.py
+
+palette: $(STAMP)
+	$(PY) benchmarks/palette.py
 
 bench: bench-import bench-ui bench-export
 

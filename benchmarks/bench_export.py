@@ -29,9 +29,9 @@ TARGET = 300_000  # tokens/s
 
 
 def paragraphs_with_entities() -> list[tuple[str, list[tuple[int, int, str]]]]:
-    from annotator.nlp.models import load_ner
+    from annotator.nlp.preannotators import load_pipeline
 
-    nlp = load_ner()
+    nlp = load_pipeline()
     pool = []
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         for para in path.read_text(encoding="utf-8").split("\n"):

@@ -17,7 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotator.nlp.models import default_model, load_ner  # noqa: E402
+from annotator.nlp.models import default_model  # noqa: E402
+from annotator.nlp.preannotators import load_pipeline  # noqa: E402
 from annotator.session.corpus import Corpus  # noqa: E402
 from annotator.session.imports import import_paths, seeds_dir  # noqa: E402
 
@@ -56,7 +57,7 @@ def main() -> None:
         n = len(texts)
         print(f"corpus: {n} documents, {words} words; model {default_model()}; batch size {args.batch_size}")
 
-        nlp = load_ner()
+        nlp = load_pipeline()
         list(nlp.pipe(texts[:20], batch_size=args.batch_size))  # warm-up
 
         def plain():

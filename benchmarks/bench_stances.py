@@ -29,9 +29,9 @@ from annotator.session.stances import plan_add_stance, plan_delete_stance, snap_
 
 
 def long_article(min_chars: int = 110_000) -> tuple[str, list[tuple[int, int, str]]]:
-    from annotator.nlp.models import load_ner
+    from annotator.nlp.preannotators import load_pipeline
 
-    nlp = load_ner()
+    nlp = load_pipeline()
     pieces = []
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8").strip()
@@ -92,13 +92,14 @@ def main() -> None:
             corpus.apply(plan_add_stance(corpus, doc_id, "ceasefire", "FAVOR", holder_text=f"h{s}", ev_start=s, ev_end=e))
         except Exception:  # a repeated sentence is a duplicate: skip it
             pass
-    from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
 
+    from annotator.session.session import Session
+    from annotator.ui.edits import EditRunner
     from annotator.ui.stance_panel import StancePanel
 
     app = QApplication.instance() or QApplication([])
-    panel = StancePanel(corpus, QUndoStack())
+    panel = StancePanel(EditRunner(Session(corpus)))
     panel.set_document(doc_id, text)
     n = len(corpus.stances(doc_id))
     print(f"panel reload ({n} records): {median_ms(panel.reload, 30):.2f} ms")

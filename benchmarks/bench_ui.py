@@ -213,7 +213,7 @@ def bench_in_process(folder: Path, runs: int) -> None:
         times.append((time.perf_counter() - t) * 1000)
         assert w.statusBar().currentMessage().startswith("saved · add"), w.notice.label.text()
         assert (s, e) in [(x.start, x.end) for x in view.ordered_spans()]
-        w.undo_stack.undo()
+        w.edits.undo()
     report("add with snapping (key → committed → repainted)", times, TARGETS["add"], on="p95")
     w.close()
 

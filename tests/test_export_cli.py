@@ -64,7 +64,7 @@ def test_export_formats_and_errors(tmp_path):
     corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 2, 6, 'ORG')", [doc_id])
     corpus.close()
     proc = annotator("export", "--db", "a.db", "--out", "bad", cwd=tmp_path)
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # kind "bad input"
     assert "error: 1 entity span(s) cannot be exported" in proc.stderr
     assert f"document {doc_id}: ORG [2, 6) 'port' overlaps the entity ending at 4" in proc.stderr
     assert not (tmp_path / "bad").exists()

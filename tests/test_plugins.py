@@ -19,7 +19,9 @@ from PySide6.QtCore import Qt
 
 from annotator.io.formats import READERS, WRITERS
 from annotator.nlp.preannotators import PREANNOTATORS
-from annotator.session.export import EXPORT_EXTENSIONS
+from annotator.session.export import extension_registry
+
+EXPORT_EXTENSIONS = extension_registry()
 
 PLUGIN = Path(__file__).parent / "plugin_dist"
 REGISTRIES = (READERS, WRITERS, PREANNOTATORS, EXPORT_EXTENSIONS)

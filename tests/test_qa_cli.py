@@ -152,6 +152,6 @@ def test_label_studio_and_json_array_exports_get_a_hint_that_works(tmp_path):
 def test_a_model_that_cannot_be_loaded_leaves_no_new_database_behind(tmp_path):
     db = tmp_path / "new.db"
     result = annotator("import", ROOT / "seeds", "--db", db, "--model", tmp_path / "no-such-pipeline")
-    assert result.returncode == 2
+    assert result.returncode == 8  # kind "model"
     assert result.stderr.startswith("error: could not load the spaCy pipeline") and "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [], "nothing was imported, so nothing is created"

@@ -81,7 +81,7 @@ def test_the_cli_names_the_damage_and_the_restore_command_then_restore_brings_th
     damaged = db.read_bytes()
 
     result = subprocess.run([sys.executable, "-m", "annotator", "stats", "--db", str(db)], capture_output=True, text=True)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.returncode == 7 and "Traceback" not in result.stderr  # kind "damaged"
     assert "not a usable annotator database" in result.stderr and f"annotator restore --db {db}" in result.stderr
 
     listing = subprocess.run([sys.executable, "-m", "annotator", "restore", "--list", "--db", str(db)],

@@ -45,7 +45,7 @@ def test_a_second_writer_process_is_refused_with_the_first_ones_pid_and_command(
     article = tmp_path / "a.txt"
     article.write_text("Zelensky met Witkoff in Kyiv.", encoding="utf-8")
     result = annotator("import", article, "--db", db, "--model", "none")
-    assert result.returncode == 2
+    assert result.returncode == 5  # kind "locked"
     assert f"process {proc.pid}" in result.stderr and "already open for editing" in result.stderr
     assert "corpus.db" in result.stderr and "since " in result.stderr and "Traceback" not in result.stderr
     # the holder's command line is named, so the user knows which window to close

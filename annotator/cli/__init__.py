@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
+
+import typer
 
 from annotator.cli.app import app
+from annotator.core.errors import AnnotatorError
 
 
 def _register() -> None:
@@ -23,7 +27,24 @@ _register()
 
 
 def main() -> None:
-    app()
+    """The one place the CLI turns errors into messages: a known failure (AnnotatorError) prints its
+    message and exits with its kind's code; anything else is a bug, written with its traceback to the
+    log file and shown as one line naming that file. No traceback reaches the terminal."""
+    try:
+        app()
+    except AnnotatorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: the details go to the log, the user gets one line
+        from annotator.storage.logs import log_exception
+
+        path = log_exception(exc, f"unexpected error in: annotator {' '.join(sys.argv[1:])}")
+        where = f"; the details are in {path}" if path else ""
+        typer.echo(f"error: unexpected {type(exc).__name__}: {exc}{where}", err=True)
+        sys.exit(70)
 
 
 __all__ = ["app", "main"]

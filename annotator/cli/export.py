@@ -45,10 +45,8 @@ def export_command(
     """Export accepted documents: train/dev DocBins, config.cfg for `spacy train`, manifest.json, README.txt."""
     from tqdm import tqdm
 
-    from annotator.core.errors import AnnotatorError
     from annotator.session.corpus import Corpus
-    from annotator.session.export import ExportError, ExportOptions, export_corpus
-    from annotator.storage import DatabaseError
+    from annotator.session.export import ExportOptions, export_corpus
 
     if not db.is_file():
         fail(f"no corpus database at {db}: give one with --db")
@@ -56,10 +54,7 @@ def export_command(
         out=out, fmt=fmt.value, dev=dev, seed=seed, include=tuple(i.value for i in include),
         shard_size=shard_size, skip_misaligned=skip_misaligned, optimize=optimize.value,
     )
-    try:
-        corpus = Corpus(db, read_only=True)
-    except DatabaseError as exc:
-        fail(str(exc))
+    corpus = Corpus(db, read_only=True)  # errors: annotator.cli.main says them, with their exit code
     bar = tqdm(unit="doc", desc="export", disable=None)
 
     def progress(done: int, total: int) -> None:
@@ -68,12 +63,6 @@ def export_command(
 
     try:
         result = export_corpus(corpus, options, progress=progress)
-    except ExportError as exc:
-        bar.close()
-        fail(str(exc), code=1)
-    except AnnotatorError as exc:  # an unknown or broken plugin format
-        bar.close()
-        fail(str(exc), code=exc.exit_code)
     finally:
         bar.close()
         corpus.close()

@@ -12,7 +12,9 @@ def formats_command() -> None:
     """List the input formats (import --format), export formats (export --format), export extensions and pre-annotators."""
     from annotator.io.formats import READERS, WRITERS, describe, reader
     from annotator.nlp.preannotators import PREANNOTATORS
-    from annotator.session.export import EXPORT_EXTENSIONS
+    from annotator.session.export import extension_registry
+
+    EXPORT_EXTENSIONS = extension_registry()
 
     typer.echo("Input formats (import --format; by default chosen by suffix and content):")
     for name, text in describe(READERS):

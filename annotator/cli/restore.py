@@ -18,8 +18,7 @@ def restore_command(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Replace the database by one of its backups; the replaced file is kept in the backups folder."""
-    from annotator.storage import DatabaseError
-    from annotator.storage.backup import BackupError, backup_dir, latest_good, list_backups, restore
+    from annotator.storage.backup import backup_dir, latest_good, list_backups, restore
 
     backups = list_backups(db)
     if list_only:
@@ -37,10 +36,7 @@ def restore_command(
         what = str(backup)
     if not yes and not typer.confirm(f"Replace {db} by the backup {what}?"):
         fail("nothing was changed", code=1)
-    try:
-        restored, kept = restore(db, backup)
-    except (BackupError, DatabaseError) as exc:
-        fail(str(exc))
+    restored, kept = restore(db, backup)  # errors: annotator.cli.main says them, with their exit code
     typer.echo(f"restored {db} from {restored.name}")
     if kept:
         typer.echo(f"the replaced file is kept as {kept}")

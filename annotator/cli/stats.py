@@ -15,15 +15,11 @@ def stats_command(db: Path = ExistingDbOption, as_json: bool = typer.Option(Fals
     """Documents by status, entities by label and origin, stances by target and value and by holder."""
     from annotator.session.corpus import Corpus
     from annotator.session.stats import corpus_stats
-    from annotator.storage import DatabaseError
 
     if not db.exists():
         fail(f"no database at {db}")
-    try:
-        with Corpus(db, read_only=True) as corpus:
-            stats = corpus_stats(corpus)
-    except DatabaseError as exc:
-        fail(str(exc))
+    with Corpus(db, read_only=True) as corpus:  # errors: annotator.cli.main says them, with their exit code
+        stats = corpus_stats(corpus)
     if as_json:
         typer.echo(json.dumps(stats, indent=2, ensure_ascii=False))
         return

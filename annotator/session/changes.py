@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from annotator.core.errors import Conflict
+from annotator.core.errors import Conflict, RefusedEdit
 
 PRIMARY_KEYS = {
     "documents": "id",
@@ -20,7 +20,23 @@ PRIMARY_KEYS = {
     "labels": "name",
     "stance_targets": "name",
     "stance_values": "name",
+    # migration 0005_formats: what imports keep beside entities
+    "rejected_spans": "id",
+    "relations": "id",
+    "document_formats": "doc_id",
 }
+
+
+class EditError(RefusedEdit):
+    """An edit that is refused; the message is for the user (kind: refused, or storage when the write failed)."""
+
+
+class ListenerError(RuntimeError):
+    """The change WAS committed, but a listener (a view) failed while showing it: a bug to report."""
+
+    def __init__(self, message: str, change: Change):
+        super().__init__(message)
+        self.change = change
 
 
 class ConflictError(Conflict):
@@ -49,6 +65,46 @@ class Change:
     def inverse(self) -> Change:
         action = self.action[5:] if self.action.startswith("undo ") else f"undo {self.action}"
         return Change(action, self.doc_id, tuple(op.inverse() for op in reversed(self.ops)))
+
+    @staticmethod
+    def compose(action: str, changes: list[Change] | tuple[Change, ...]) -> Change:
+        """Several planned changes as one: one transaction, one history row, one undo step.
+
+        Each part must have been planned against the state the parts before it leave (plan them
+        in order, or plan parts that touch different rows). The doc id is the parts' common one,
+        or None when they span documents (a bulk relabel across the corpus).
+        """
+        if not changes:
+            raise ValueError("nothing to compose")
+        docs = {c.doc_id for c in changes}
+        doc_id = docs.pop() if len(docs) == 1 else None
+        ops: list[Op] = []
+        updates: dict[tuple[str, object], int] = {}  # (table, primary key) -> index of its update in ops
+        for op in (op for c in changes for op in c.ops):
+            key = (op.table, (op.before or {}).get(PRIMARY_KEYS.get(op.table, "id")))
+            if op.before is not None and op.after is not None and key in updates:
+                prior = ops[updates[key]]
+                if op == prior:  # planned twice (e.g. each part moves a new document to in progress): once is enough
+                    continue
+                if all(prior.after.get(k) == v for k, v in op.before.items() if k in prior.after):
+                    ops[updates[key]] = Op(op.table, prior.before, {**prior.after, **op.after})
+                    continue
+            if op.before is not None and op.after is not None:
+                updates[key] = len(ops)
+            ops.append(op)
+        return Change(action, doc_id, tuple(ops))
+
+    def docs(self) -> set[int]:
+        """Every document whose rows this change touches (a bulk change may span many)."""
+        found = {self.doc_id} if self.doc_id is not None else set()
+        for op in self.ops:
+            row = op.after or op.before or {}
+            if op.table == "documents":
+                found.add(row.get("id"))
+            elif "doc_id" in row:
+                found.add(row["doc_id"])
+        found.discard(None)
+        return found
 
     def touched(self, table: str) -> list[Op]:
         return [op for op in self.ops if op.table == table]

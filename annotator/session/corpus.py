@@ -7,16 +7,17 @@ tells the listeners. Undo is `apply(change.inverse())`.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.core.errors import Kind, RefusedEdit
+from annotator.core.errors import Damaged, Kind, StorageFailed
 from annotator.core.model import (
     ANNOTATOR_ORIGIN,
     IN_PROGRESS,
@@ -27,35 +28,22 @@ from annotator.core.model import (
     Label,
     Stance,
 )
-from annotator.core.scheme import colour_for_new_label
-from annotator.core.spans import SpanError, check_span
-from annotator.session.changes import Change, ConflictError, Op, apply_op
+from annotator.session import documents, entities, labels
+from annotator.session.changes import Change, ConflictError, EditError, ListenerError, Op, apply_op
+from annotator.session.entities import SPAN_COLS
 from annotator.storage import open_database
 from annotator.storage.backup import RollingBackups
 from annotator.storage.db import DatabaseError, migrate_database, needs_migration
-from annotator.storage.integrity import write_failure
+from annotator.storage.integrity import is_damage, write_failure
 from annotator.storage.lock import DatabaseLocked, InstanceLock
 from annotator.storage.search import fts_query
 
 log = logging.getLogger("annotator.session")
-SPAN_COLS = "id, doc_id, start, end, label, origin"
 # counted where shown (an index range per row) rather than stored: see migration 0002
 N_SPANS = "(SELECT count(*) FROM spans WHERE spans.doc_id = documents.id)"
 STANCE_COLS = (
     "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator"
 )
-
-
-class EditError(RefusedEdit):
-    """An edit that is refused; the message is for the user (kind: refused, or storage when the write failed)."""
-
-
-class ListenerError(RuntimeError):
-    """The change WAS committed, but a listener (a view) failed while showing it: a bug to report."""
-
-    def __init__(self, message: str, change: Change):
-        super().__init__(message)
-        self.change = change
 
 
 @dataclass(frozen=True)
@@ -64,6 +52,22 @@ class DocRow:
     title: str
     status: str
     n_spans: int
+
+
+def reads(method):
+    """A read that fails in SQLite (I/O error, damaged page, busy) raises from the error family instead."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            if is_damage(exc):
+                raise Damaged(f"could not read {self.path.name}: the database file is damaged ({exc}). "
+                              "Restore a backup (File ▸ Restore backup…, or `annotator restore`)") from exc
+            raise StorageFailed(f"could not read {self.path.name}: {exc}") from exc
+
+    return wrapper
 
 
 class Corpus:
@@ -134,6 +138,7 @@ class Corpus:
         self._listeners.append(listener)
 
     # ---- reading ---------------------------------------------------------
+    @reads
     def document(self, doc_id: int) -> Document:
         row = self.db.execute(
             "SELECT id, title, text, status, source, meta, sha256 FROM documents WHERE id = ?", [doc_id]
@@ -142,32 +147,39 @@ class Corpus:
             raise EditError(f"document {doc_id} does not exist")
         return Document(row[0], row[1], row[2], row[3], row[4], json.loads(row[5] or "{}"), row[6])
 
+    @reads
     def spans(self, doc_id: int) -> list[EntitySpan]:
         rows = self.db.execute(f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? ORDER BY start, end", [doc_id])
         return [EntitySpan(*r) for r in rows]
 
+    @reads
     def span(self, span_id: int) -> EntitySpan:
         row = self.db.execute(f"SELECT {SPAN_COLS} FROM spans WHERE id = ?", [span_id]).fetchone()
         if row is None:
             raise EditError(f"entity {span_id} no longer exists")
         return EntitySpan(*row)
 
+    @reads
     def stances(self, doc_id: int) -> list[Stance]:
         rows = self.db.execute(f"SELECT {STANCE_COLS} FROM stances WHERE doc_id = ? ORDER BY target, id", [doc_id])
         return [_stance(r) for r in rows]
 
+    @reads
     def labels(self, include_hidden: bool = True) -> list[Label]:
         rows = self.db.execute("SELECT name, color, key, hidden, position FROM labels ORDER BY position, name")
         out = [Label(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
         return out if include_hidden else [lb for lb in out if not lb.hidden]
 
+    @reads
     def stance_targets(self, include_hidden: bool = True) -> list[str]:
         sql = "SELECT name FROM stance_targets" + ("" if include_hidden else " WHERE hidden = 0") + " ORDER BY position, name"
         return [r[0] for r in self.db.execute(sql)]
 
+    @reads
     def stance_values(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM stance_values ORDER BY position, name")]
 
+    @reads
     def meta(self, key: str, default=None):
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return default if row is None else row[0]
@@ -186,10 +198,12 @@ class Corpus:
             args.append("%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         return (" WHERE " + " AND ".join(where)) if where else "", args
 
+    @reads
     def count_documents(self, status: str | None = None, search: str | None = None) -> int:
         where, args = self._filter_sql(status, search)
         return self.db.execute(f"SELECT count(*) FROM documents{where}", args).fetchone()[0]
 
+    @reads
     def document_rows(
         self, offset: int = 0, limit: int = 200, status: str | None = None, search: str | None = None
     ) -> list[DocRow]:
@@ -200,11 +214,13 @@ class Corpus:
         )
         return [DocRow(*r) for r in rows]
 
+    @reads
     def document_row(self, doc_id: int) -> DocRow | None:
         """One row of the document list (no text), for refreshing it after an edit."""
         row = self.db.execute(f"SELECT id, title, status, {N_SPANS} FROM documents WHERE id = ?", [doc_id]).fetchone()
         return DocRow(*row) if row else None
 
+    @reads
     def document_index(self, doc_id: int, status: str | None = None, search: str | None = None) -> int | None:
         """Where a document sits in document_rows(status, search), or None if the filter leaves it out."""
         where, args = self._filter_sql(status, search)
@@ -213,18 +229,21 @@ class Corpus:
         where_before = f"{where}{' AND' if where else ' WHERE'} id < ?"
         return self.db.execute(f"SELECT count(*) FROM documents{where_before}", args + [doc_id]).fetchone()[0]
 
+    @reads
     def progress(self) -> tuple[int, int]:
         row = self.db.execute(
             "SELECT sum(status = 'accepted'), count(*) FROM documents"
         ).fetchone()
         return row[0] or 0, row[1]
 
+    @reads
     def status_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATUSES, 0)
         for status, n in self.db.execute("SELECT status, count(*) FROM documents GROUP BY status"):
             counts[status] = n
         return counts
 
+    @reads
     def next_unfinished(self, after_id: int | None = None) -> int | None:
         """The next document after `after_id` that is new or in progress, wrapping around."""
         sql = "SELECT id FROM documents WHERE status IN ('new', 'in_progress') AND id > ? ORDER BY id LIMIT 1"
@@ -233,6 +252,7 @@ class Corpus:
             row = self.db.execute(sql, [0]).fetchone()
         return row[0] if row else None
 
+    @reads
     def neighbour(self, doc_id: int, step: int) -> int | None:
         if step > 0:
             row = self.db.execute("SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 1", [doc_id]).fetchone()
@@ -240,123 +260,80 @@ class Corpus:
             row = self.db.execute("SELECT id FROM documents WHERE id < ? ORDER BY id DESC LIMIT 1", [doc_id]).fetchone()
         return row[0] if row else None
 
-    # ---- planning edits (validate, write nothing) ------------------------
+    # ---- planning edits (validate, write nothing): session.entities, .labels, .documents ---------
+    @reads
     def plan_add_span(self, doc_id: int, start: int, end: int, label: str, origin: str = ANNOTATOR_ORIGIN) -> Change:
-        """A new entity; entities it overlaps are removed (the new one wins)."""
-        text = self._text(doc_id)
-        self._check_label(label)
-        try:
-            check_span(text, start, end)
-        except SpanError as exc:
-            raise EditError(str(exc)) from exc
-        overlapped = self.db.execute(
-            f"SELECT {SPAN_COLS} FROM spans WHERE doc_id = ? AND start < ? AND end > ?", [doc_id, end, start]
-        ).fetchall()
-        if len(overlapped) == 1 and (overlapped[0][2], overlapped[0][3]) == (start, end) and overlapped[0][4] == label:
-            raise EditError(f"{text[start:end]!r} is already {label}")
-        new_id = self._next_id("spans")
-        # unlink holders before the delete: ON DELETE SET NULL would change the stance row under the unlink op
-        ops = self._holder_ops_for_removed([r[0] for r in overlapped])
-        ops += [Op("spans", _span_row(r), None) for r in overlapped]
-        ops.append(Op("spans", None, {"id": new_id, "doc_id": doc_id, "start": start, "end": end, "label": label, "origin": origin}))
-        return self._finish(f"add {label} {text[start:end]!r}", doc_id, ops)
+        return entities.plan_add_span(self, doc_id, start, end, label, origin)
 
+    @reads
     def plan_delete_span(self, span_id: int) -> Change:
-        span = self.span(span_id)
-        ops = self._holder_ops_for_removed([span_id]) + [Op("spans", _span_row(asdict(span)), None)]
-        return self._finish(f"delete {span.label} {self._text(span.doc_id)[span.start:span.end]!r}", span.doc_id, ops)
+        return entities.plan_delete_span(self, span_id)
 
+    @reads
     def plan_relabel_span(self, span_id: int, label: str) -> Change:
-        span = self.span(span_id)
-        self._check_label(label)
-        if span.label == label:
-            raise EditError(f"the entity is already {label}")
-        before = _span_row(asdict(span))
-        after = dict(before, label=label, origin=ANNOTATOR_ORIGIN)
-        return self._finish(f"relabel {span.label} → {label}", span.doc_id, [Op("spans", before, after)])
+        return entities.plan_relabel_span(self, span_id, label)
 
+    @reads
     def plan_resize_span(self, span_id: int, start: int, end: int) -> Change:
-        span = self.span(span_id)
-        text = self._text(span.doc_id)
-        try:
-            check_span(text, start, end)
-        except SpanError as exc:
-            raise EditError(str(exc)) from exc
-        if (start, end) == (span.start, span.end):
-            raise EditError("the entity cannot move that way")
-        clash = self.db.execute(
-            "SELECT count(*) FROM spans WHERE doc_id = ? AND id != ? AND start < ? AND end > ?",
-            [span.doc_id, span_id, end, start],
-        ).fetchone()[0]
-        if clash:
-            raise EditError("the entity would overlap its neighbour")
-        before = _span_row(asdict(span))
-        after = dict(before, start=start, end=end, origin=ANNOTATOR_ORIGIN)
-        ops = [Op("spans", before, after)]
-        ops += [
-            Op("stances", row, dict(row, holder_start=start, holder_end=end, holder_text=text[start:end]))
-            for row in self._stance_rows("holder_span_id = ?", [span_id])
-        ]
-        return self._finish(f"resize {span.label} to {text[start:end]!r}", span.doc_id, ops)
+        return entities.plan_resize_span(self, span_id, start, end)
 
+    @reads
     def plan_set_status(self, doc_id: int, status: str) -> Change:
-        if status not in STATUSES:
-            raise EditError(f"unknown status {status!r}")
-        current = self.document(doc_id).status
-        if current == status:
-            raise EditError(f"the document is already {status.replace('_', ' ')}")
-        op = Op("documents", {"id": doc_id, "status": current}, {"id": doc_id, "status": status})
-        return Change(f"mark {status.replace('_', ' ')}", doc_id, (op,))
+        return documents.plan_set_status(self, doc_id, status)
 
+    @reads
     def plan_rename_label(self, old: str, new: str) -> Change:
-        new = new.strip()
-        if not new:
-            raise EditError("a label needs a name")
-        if any(lb.name == new for lb in self.labels()):
-            raise EditError(f"a label named {new} exists already")
-        row = self._label_row(old)
-        # spans follow through ON UPDATE CASCADE, so the rename is one row op
-        return Change(f"rename label {old} → {new}", None, (Op("labels", row, dict(row, name=new)),))
+        return labels.plan_rename_label(self, old, new)
 
-    def plan_update_label(self, name: str, **fields) -> Change:
-        row = self._label_row(name)
-        unknown = set(fields) - {"color", "key", "hidden", "position"}
-        if unknown:
-            raise ValueError(f"unknown label fields {unknown}")
-        if fields.get("key"):
-            taken = [lb.name for lb in self.labels() if lb.key == fields["key"] and lb.name != name]
-            if taken:
-                raise EditError(f"key {fields['key']!r} is already used by {taken[0]}")
-        after = dict(row, **{k: int(v) if k == "hidden" else v for k, v in fields.items()})
-        return Change(f"change label {name}", None, (Op("labels", row, after),))
+    @reads
+    def plan_update_label(self, name: str, /, **fields) -> Change:
+        return labels.plan_update_label(self, name, **fields)
 
+    @reads
     def plan_add_label(self, name: str, color: str | None = None, key: str = "") -> Change:
-        name = name.strip()
-        if not name:
-            raise EditError("a label needs a name")
-        labels = self.labels()
-        if any(lb.name == name for lb in labels):
-            raise EditError(f"a label named {name} exists already")
-        if key and any(lb.key == key for lb in labels):
-            raise EditError(f"key {key!r} is already used")
-        row = {"name": name, "color": color or colour_for_new_label(len(labels)), "key": key, "hidden": 0,
-               "position": max((lb.position for lb in labels), default=-1) + 1}
-        return Change(f"add label {name}", None, (Op("labels", None, row),))
+        return labels.plan_add_label(self, name, color, key)
 
     # ---- applying --------------------------------------------------------
     def apply(self, change: Change) -> Change:
-        """Commit a change (one transaction, with its history row), then notify listeners."""
+        """Commit a user's edit (one transaction, with its history row), then notify listeners."""
+        self.commit(change)
+        return change
+
+    def commit(self, change: Change, kind: str = "edit", ref: int | None = None, *, bulk: bool = False) -> int:
+        """Commit a change with its history row in one transaction, tell the listeners; returns the history id.
+
+        `kind` says what the row is ('edit', 'undo' or 'redo' of history row `ref`, 'import', or a bulk
+        operation's name); the undo history is rebuilt from it after a restart. `bulk` (imports): the
+        change only inserts fresh rows, written with executemany and no per-row conflict check.
+        """
+        return self.commit_planned(lambda: change, kind, ref, bulk=bulk)[0]
+
+    def commit_planned(
+        self, plan: Callable[[], Change | None], kind: str = "edit", ref: int | None = None, *, bulk: bool = False
+    ) -> tuple[int | None, Change | None]:
+        """Plan and commit in the same write transaction: for writers whose plan picks row ids (an import
+        beside the window's edits), so no other connection can take those ids in between. A plan that
+        returns None writes nothing. Returns (history id, change)."""
+        if self.read_only:
+            raise EditError(f"{self.path.name} is open read-only: the edit was not applied")
         with self._lock:
             try:
                 with self.db.atomic():
-                    for op in change.ops:
-                        apply_op(self.db, op)
-                    if change.doc_id is not None:
+                    change = plan()
+                    if change is None:
+                        return None, None
+                    if bulk:
+                        _insert_all(self.db, change.ops)
+                    else:
+                        for op in change.ops:
+                            apply_op(self.db, op)
                         self._check_no_overlap(change)
-                    self.db.execute(
-                        "INSERT INTO history (annotator, doc_id, action, ops) VALUES (?, ?, ?, ?)",
-                        [self.annotator, change.doc_id, change.action, change.ops_json()],
+                    cur = self.db.execute(
+                        "INSERT INTO history (annotator, doc_id, action, ops, kind, ref) VALUES (?, ?, ?, ?, ?, ?)",
+                        [self.annotator, change.doc_id, change.action,
+                         _history_ops(change) if kind == "import" else change.ops_json(), kind, ref],
                     )
+                    history_id = cur.lastrowid
             except sqlite3.IntegrityError as exc:
                 raise EditError(f"refused: {exc}") from exc
             except sqlite3.DatabaseError as exc:  # disk full, read-only, damaged: rolled back, nothing written
@@ -372,8 +349,9 @@ class Corpus:
                 failures.append(exc)
         if failures:
             raise ListenerError(f"the edit was saved, but showing it failed: {failures[0]!r}", change) from failures[0]
-        return change
+        return history_id, change
 
+    @reads
     def history(self, doc_id: int | None = None, limit: int = 100) -> list[dict]:
         where, args = ("WHERE doc_id = ?", [doc_id]) if doc_id is not None else ("", [])
         rows = self.db.execute(
@@ -381,49 +359,49 @@ class Corpus:
         )
         return [dict(zip(("id", "ts", "annotator", "doc_id", "action", "ops"), r)) for r in rows]
 
+    @reads
+    def history_kinds(self, limit: int = 10_000) -> list[tuple[int, str, int | None]]:
+        """(id, kind, ref) of the newest `limit` history rows, oldest first: what the undo history is rebuilt from."""
+        rows = self.db.execute("SELECT id, kind, ref FROM history ORDER BY id DESC LIMIT ?", [limit]).fetchall()
+        return rows[::-1]
+
+    @reads
+    def history_change(self, history_id: int) -> Change:
+        """The Change a history row recorded (to undo or redo it)."""
+        row = self.db.execute("SELECT doc_id, action, ops FROM history WHERE id = ?", [history_id]).fetchone()
+        if row is None:
+            raise EditError(f"history entry {history_id} does not exist")
+        ops = json.loads(row[2])
+        if not isinstance(ops, list):  # an import written before 0004 kept a summary, not row ops
+            raise ConflictError(f"history entry {history_id} ({row[1]}) cannot be replayed")
+        return Change(row[1], row[0], tuple(Op(o["table"], o["before"], o["after"]) for o in ops))
+
     # ---- helpers ---------------------------------------------------------
-    def _finish(self, action: str, doc_id: int, ops: list[Op]) -> Change:
+    def finish_edit(self, action: str, doc_id: int, ops: list[Op]) -> Change:
         """Any entity edit moves a new document to in progress, in the same change."""
         status = self.db.execute("SELECT status FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
         if status == NEW:
             ops.append(Op("documents", {"id": doc_id, "status": NEW}, {"id": doc_id, "status": IN_PROGRESS}))
         return Change(action, doc_id, tuple(ops))
 
-    def _text(self, doc_id: int) -> str:
+    @reads
+    def text(self, doc_id: int) -> str:
         row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             raise EditError(f"document {doc_id} does not exist")
         return row[0]
 
-    def _check_label(self, label: str) -> None:
-        if not self.db.execute("SELECT 1 FROM labels WHERE name = ?", [label]).fetchone():
-            raise EditError(f"unknown label {label!r}")
-
-    def _label_row(self, name: str) -> dict:
-        row = self.db.execute("SELECT name, color, key, hidden, position FROM labels WHERE name = ?", [name]).fetchone()
-        if row is None:
-            raise EditError(f"unknown label {name!r}")
-        return dict(zip(("name", "color", "key", "hidden", "position"), row))
-
-    def _next_id(self, table: str) -> int:
+    def next_id(self, table: str) -> int:
         # ids are planned before the write so that redo re-inserts the very same row
         # AUTOINCREMENT's sequence: an id once used (even if deleted since) is never planned again
         seq = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", [table]).fetchone()
         top = self.db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0]
         return max(seq[0] if seq else 0, top or 0) + 1
 
-    def _stance_rows(self, where: str, args: list) -> list[dict]:
+    def stance_rows(self, where: str, args: list) -> list[dict]:
         cols = [c.strip() for c in STANCE_COLS.split(",")]
         rows = self.db.execute(f"SELECT {STANCE_COLS} FROM stances WHERE {where}", args)
         return [dict(zip(cols, r)) for r in rows]
-
-    def _holder_ops_for_removed(self, span_ids: list[int]) -> list[Op]:
-        """A stance whose holder entity goes keeps the holder's text and offsets, unlinked."""
-        if not span_ids:
-            return []
-        marks = ",".join("?" for _ in span_ids)
-        rows = self._stance_rows(f"holder_span_id IN ({marks})", span_ids)
-        return [Op("stances", row, dict(row, holder_span_id=None)) for row in rows]
 
     def _check_no_overlap(self, change: Change) -> None:
         # only the rows this change wrote can clash; checked inside the transaction as the last guard
@@ -438,10 +416,30 @@ class Corpus:
             if clash:
                 raise ConflictError(f"entities [{row['start']}, {row['end']}) and [{clash[0]}, {clash[1]}) would overlap")
 
-def _span_row(r) -> dict:
-    if isinstance(r, dict):
-        return {k: r[k] for k in ("id", "doc_id", "start", "end", "label", "origin")}
-    return dict(zip(("id", "doc_id", "start", "end", "label", "origin"), r))
+def _insert_all(db, ops: tuple[Op, ...]) -> None:
+    """The bulk path: inserts only, grouped by table and columns, one executemany each, in order of first use."""
+    groups: dict[tuple[str, tuple[str, ...]], list[list]] = {}
+    for op in ops:
+        if op.before is not None or op.after is None:
+            raise ValueError("a bulk change may only insert rows")
+        cols = tuple(op.after)
+        groups.setdefault((op.table, cols), []).append([op.after[c] for c in cols])
+    for (table, cols), rows in groups.items():
+        db.conn.executemany(
+            f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' for _ in cols)})", rows
+        )
+
+
+def _history_ops(change: Change) -> str:
+    """An import's ops as history keeps them: a document's text is named by its sha256, not repeated
+    (the text is in documents; repeating it would double the file)."""
+    out = []
+    for op in change.ops:
+        row = op.after
+        if op.table == "documents" and row is not None and "text" in row:
+            row = {k: v for k, v in row.items() if k != "text"}
+        out.append({"table": op.table, "before": op.before, "after": row})
+    return json.dumps(out, ensure_ascii=False)
 
 
 def _stance(r) -> Stance:

@@ -33,6 +33,7 @@ from annotator.io.export_spacy import INCORRECT_KEY, ExportDoc, Problem, build_d
 from annotator.io.formats import WRITERS
 from annotator.session.corpus import Corpus
 from annotator.session.export_checks import Check, debug_checks
+from annotator.session.export_extension import EXPORT_EXTENSIONS, ExportExtension
 
 OPTIMIZE = ("efficiency", "accuracy")
 INCLUDABLE = (IN_PROGRESS,)
@@ -116,46 +117,16 @@ class ExportResult:
         return "\n".join(lines)
 
 
-class ExportExtension:
-    """More data on every exported document; the stance export is one. Override what you need.
-
-    `load` runs once per page of documents and its result lands in item.extras[name];
-    `on_doc` may add doc.spans / doc.cats to the spaCy Doc (spacy format only) and return the
-    Problems of spans it could not align (they fail the export unless --skip-misaligned);
-    `on_item` sees every exported document with its split (for sidecar files);
-    `pipeline` names extra components for config.cfg and their config overrides, given what it saw;
-    `finish` writes sidecar files into the (temporary) export folder and adds to the manifest.
-    """
-
-    name = "extension"
-
-    def load(self, corpus: Corpus, doc_ids: list[int]) -> dict[int, object]:
-        return {}
-
-    def on_doc(self, doc, item: ExportDoc) -> list[Problem] | None:
-        return None
-
-    def on_item(self, item: ExportDoc, split: str) -> None:
-        pass
-
-    def pipeline(self) -> tuple[tuple[str, ...], dict[str, object]]:
-        return (), {}
-
-    def finish(self, folder: Path, manifest: dict) -> None:
-        pass
-
-
-def _builtin_extensions() -> None:
+def extension_registry() -> Registry:
+    """The export extensions' registry, the built-in ones registered."""
     import annotator.session.export_stances  # noqa: F401  (registers StanceExport; it subclasses ExportExtension)
 
-
-# name -> a factory (usually the class) making a new ExportExtension for each export
-EXPORT_EXTENSIONS: Registry = Registry("annotator.export_extensions", "export extension", builtins=_builtin_extensions)
+    return EXPORT_EXTENSIONS
 
 
 def default_extensions() -> list[ExportExtension]:
-    """The extensions every export runs (the registry's), new instances for each export."""
-    return [factory() for _, factory in EXPORT_EXTENSIONS.items()]
+    """The extensions every export runs (the registry's, plugins included), new instances for each export."""
+    return [factory() for _, factory in extension_registry().items()]
 
 
 def formats() -> list[str]:

@@ -29,7 +29,7 @@ from annotator.io.export_stances import (
     suggested_length,
 )
 from annotator.session.corpus import STANCE_COLS, Corpus
-from annotator.session.export import EXPORT_EXTENSIONS, ExportExtension
+from annotator.session.export_extension import EXPORT_EXTENSIONS, ExportExtension
 
 FILENAME = "stances.jsonl"
 _COLS = [c.strip() for c in STANCE_COLS.split(",")]

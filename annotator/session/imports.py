@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from annotator.core.errors import BadInput
@@ -54,9 +55,9 @@ class ImportOptions:
 
 
 def seeds_dir() -> Path:
-    """The seed articles shipped with the app (the repository's seeds/ folder)."""
-    repo = Path(__file__).resolve().parents[2] / "seeds"
-    return repo if repo.is_dir() else Path.cwd() / "seeds"
+    """The seed articles shipped with the app: package data (annotator/seeds, a link to the checkout's
+    seeds/ folder), so an installed wheel has them too."""
+    return Path(str(resources.files("annotator") / "seeds"))
 
 
 @dataclass
@@ -219,7 +220,7 @@ def import_paths(
     pre = preannotator if preannotator is not None else preannotator_for(model, nlp=nlp)
     if pre is not None:
         report.model = pre.origin
-        _remember_model(corpus, report.model)
+        remember_model(corpus, report.model)
         # texts with their own spans go through as "" so order is kept at no cost
         annotated = pre.annotate(((r.text if r.spans is None else "", r) for r in records), batch_size=batch_size, n_process=n_process)
     else:
@@ -268,7 +269,7 @@ def import_paths(
     return report
 
 
-def _remember_model(corpus: Corpus, model: str) -> None:
+def remember_model(corpus: Corpus, model: str) -> None:
     """The corpus keeps the list of pre-annotation models (the export's manifest reads it)."""
     with corpus.db.atomic():
         models = json.loads(corpus.meta("models", "[]"))

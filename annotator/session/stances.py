@@ -31,6 +31,40 @@ STANCE_FIELDS = ("target", "value", "holder_span_id", "holder_text", "ev_start",
 _COLS = [c.strip() for c in STANCE_COLS.split(",")]
 
 
+# entity labels that never hold a stance (a date does not favour anything)
+NON_HOLDER_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+
+
+# ---- holders: domain rules the form uses --------------------------------------
+def default_speaker(text: str, spans: list, evidence: tuple[int, int], lang: str = "en"):
+    """The entity the form proposes as holder: the nearest speaker in the evidence's sentences
+    (a quote's speaker is often outside the selection: "…," Zelensky said)."""
+    from annotator.core.speakers import nearest_speaker
+    from annotator.nlp.sentences import sentence_at
+
+    first = sentence_at(text, evidence[0], lang) or evidence
+    last = sentence_at(text, evidence[1], lang) or evidence
+    return nearest_speaker(spans, min(first[0], evidence[0]), max(last[1], evidence[1]))
+
+
+def holder_choices(text: str, spans: list, evidence: tuple[int, int] | None, speaker=None) -> list[tuple[str, int | None, str]]:
+    """'the article', then each distinct entity text once (labels that can hold a stance), linked to its
+    occurrence nearest before the evidence; (name, span id or None, label)."""
+    anchor = evidence[0] if evidence else len(text)
+    chosen: dict[str, object] = {}
+    for span in spans:
+        if span.label in NON_HOLDER_LABELS:
+            continue
+        name = " ".join(text[span.start : span.end].split())
+        best = chosen.get(name)
+        if best is None or (span.start <= anchor and best.start < span.start):
+            chosen[name] = span
+    if speaker is not None:
+        chosen[" ".join(text[speaker.start : speaker.end].split())] = speaker
+    ordered = sorted(chosen.items(), key=lambda kv: kv[1].start)
+    return [(ARTICLE_HOLDER, None, "")] + [(name, span.id, span.label) for name, span in ordered]
+
+
 # ---- reading --------------------------------------------------------------
 def get_stance(corpus: Corpus, stance_id: int) -> Stance:
     row = corpus.db.execute(f"SELECT {STANCE_COLS} FROM stances WHERE id = ?", [stance_id]).fetchone()
@@ -59,9 +93,9 @@ def plan_add_stance(
     ev_end: int | None = None,
     note: str = "",
 ) -> Change:
-    text = corpus._text(doc_id)
+    text = corpus.text(doc_id)
     row = {
-        "id": corpus._next_id("stances"),
+        "id": corpus.next_id("stances"),
         "doc_id": doc_id,
         "target": target,
         "value": value,
@@ -77,7 +111,7 @@ def plan_add_stance(
     row.update(_holder(corpus, doc_id, holder_span_id, holder_text))
     row.update(_evidence(corpus, text, ev_start, ev_end))
     _check_record(corpus, row)
-    return corpus._finish(f"add stance {_describe(row)}", doc_id, [Op("stances", None, row)])
+    return corpus.finish_edit(f"add stance {_describe(row)}", doc_id, [Op("stances", None, row)])
 
 
 def plan_update_stance(corpus: Corpus, stance_id: int, **fields) -> Change:
@@ -103,16 +137,16 @@ def plan_update_stance(corpus: Corpus, stance_id: int, **fields) -> Change:
     if "ev_start" in fields or "ev_end" in fields:
         start = fields.get("ev_start", before["ev_start"])
         end = fields.get("ev_end", before["ev_end"])
-        after.update(_evidence(corpus, corpus._text(before["doc_id"]), start, end))
+        after.update(_evidence(corpus, corpus.text(before["doc_id"]), start, end))
     if after == before:
         raise EditError("nothing to change in this stance")
     _check_record(corpus, after)
-    return corpus._finish(f"change stance {_describe(after)}", before["doc_id"], [Op("stances", before, after)])
+    return corpus.finish_edit(f"change stance {_describe(after)}", before["doc_id"], [Op("stances", before, after)])
 
 
 def plan_delete_stance(corpus: Corpus, stance_id: int) -> Change:
     row = _row(corpus, stance_id)
-    return corpus._finish(f"delete stance {_describe(row)}", row["doc_id"], [Op("stances", row, None)])
+    return corpus.finish_edit(f"delete stance {_describe(row)}", row["doc_id"], [Op("stances", row, None)])
 
 
 # ---- scheme: targets ------------------------------------------------------
@@ -227,6 +261,11 @@ class StanceStats:
     by_holder: dict[str, Counter] = field(default_factory=dict)  # holder text -> value -> count, most stances first
 
 
+def target_counts(corpus: Corpus) -> dict[str, int]:
+    """How many records each target has (hidden ones included)."""
+    return dict(corpus.db.execute("SELECT target, count(*) FROM stances GROUP BY target").fetchall())
+
+
 def stance_stats(corpus: Corpus) -> StanceStats:
     """Counts for `annotator stats`: by target and value, and by holder; three GROUP BY queries."""
     db = corpus.db
@@ -251,7 +290,7 @@ def _row(corpus: Corpus, stance_id: int) -> dict:
 
 
 def _rows(corpus: Corpus, where: str, args: list) -> list[dict]:
-    return corpus._stance_rows(where, args)
+    return corpus.stance_rows(where, args)
 
 
 def _holder(corpus: Corpus, doc_id: int, span_id: int | None, text: str) -> dict:
@@ -259,7 +298,7 @@ def _holder(corpus: Corpus, doc_id: int, span_id: int | None, text: str) -> dict
         span = corpus.span(span_id)
         if span.doc_id != doc_id:
             raise EditError(f"entity {span_id} belongs to another document")
-        doc_text = corpus._text(doc_id)
+        doc_text = corpus.text(doc_id)
         return {"holder_span_id": span.id, "holder_text": doc_text[span.start : span.end],
                 "holder_start": span.start, "holder_end": span.end}
     text = " ".join((text or "").split()) or ARTICLE_HOLDER

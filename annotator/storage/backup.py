@@ -139,7 +139,7 @@ def restore(db_path: Path, backup: Path | None = None) -> tuple[Path, Path | Non
       fsynced and renamed over it; its WAL and shm go. This needs nobody to have it open.
     Raises BackupError, or DatabaseLocked when another process has the database open.
     """
-    from annotator.storage.lock import InstanceLock  # lock -> db -> backup: imported late
+    from annotator.storage.lock import InstanceLock
 
     db_path = Path(db_path)
     lock = InstanceLock(db_path).acquire()

@@ -7,20 +7,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from annotator.core.errors import AnnotatorError, Kind
+from annotator.core.errors import Kind
 from annotator.storage import integrity
 from annotator.storage.backup import backup_dir, latest_good
+from annotator.storage.errors import DatabaseError, SchemaTooNew
 from annotator.storage.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
-
-
-class DatabaseError(AnnotatorError):
-    """A database that cannot be used; the message is for the user."""
-
-    kind = Kind.STORAGE
-
-
-class SchemaTooNew(DatabaseError):
-    kind = Kind.BAD_INPUT
 
 
 class DatabaseDamaged(DatabaseError):

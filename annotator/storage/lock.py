@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.errors import Kind
-from annotator.storage.db import DatabaseError
+from annotator.storage.errors import DatabaseError
 
 
 class DatabaseLocked(DatabaseError):

@@ -187,6 +187,53 @@ def m0003_full_text_search(db):
     )
 
 
+
+@migrations(name="0004_history_kind")
+def m0004_history_kind(db):
+    """Say what each history row is, so the undo history can be rebuilt after a restart.
+
+    kind: 'edit' (a user's edit), 'undo' / 'redo' (of the history row `ref`), 'import' (documents
+    stored by an import) or another word a bulk operation chooses. Older rows are edits; the
+    'undo …' actions written before this migration are marked as undos without a ref (they end
+    the chain: nothing before them is offered for undo after a restart).
+    """
+    run_script(
+        db,
+        """
+        ALTER TABLE history ADD COLUMN kind TEXT NOT NULL DEFAULT 'edit';
+        ALTER TABLE history ADD COLUMN ref INTEGER;
+        """,
+    )
+    # history is append-only by trigger: lift it for this one-time backfill, in the migration's transaction
+    run_script(
+        db,
+        """
+        DROP TRIGGER history_no_update;
+        UPDATE history SET kind = 'undo' WHERE action LIKE 'undo %';
+        UPDATE history SET kind = 'import' WHERE doc_id IS NULL AND action LIKE 'import%';
+        CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+            BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+        """,
+    )
+
+
+# the default colours before the generated palette (annotator.core.palette), for 0013
+_OLD_DEFAULT_COLOURS = {
+    "PERSON": "#f4a3a3", "ORG": "#9ec5f8", "GPE": "#a8e0a0", "NORP": "#f7d08a", "LOC": "#c7e8d0", "DATE": "#d9c2f0",
+    "EVENT": "#f5b8e0", "FAC": "#e0d6b0", "LAW": "#b8e6e6", "MONEY": "#e6e39c", "CARDINAL": "#dddddd",
+    "ORDINAL": "#e3e3e3", "PERCENT": "#d6e4c4", "PRODUCT": "#f0c8a8", "QUANTITY": "#cfd8e8", "TIME": "#e8cfe0",
+    "WORK_OF_ART": "#f2e2c4", "LANGUAGE": "#c4e0f2",
+}
+
+
+@migrations(name="0013_default_palette")
+def m0013_default_palette(db):
+    """Default labels still in their old default colour (GPE, LOC and PERCENT were all green) take the
+    generated palette's; a colour the user chose is left alone."""
+    for label in DEFAULT_LABELS:
+        db.execute("UPDATE labels SET color = ? WHERE name = ? AND lower(color) = ?",
+                   [label.color, label.name, _OLD_DEFAULT_COLOURS[label.name]])
+
 @migrations(name="0005_formats")
 def m0005_formats(db):
     """What other tools' files carry beyond entities, kept so that nothing is lost on the way in.

@@ -13,11 +13,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.ui.errors import ErrorReporter, setup_logging
+from annotator.ui.plain import plain_box
 from annotator.ui.theme import apply_theme
 
 ORGANISATION = "annotator"
 APPLICATION = "annotator"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+ICONS = Path(__file__).resolve().parent / "icons"  # package data: there in an installed wheel too
 log = logging.getLogger("annotator.ui")
 
 
@@ -26,7 +27,7 @@ def make_application(argv: list[str] | None = None, dark: bool | None = None) ->
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("annotator")
-    icon = RESOURCES / "icon.svg"
+    icon = ICONS / "icon.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     choice = QSettings().value("view/theme", "system")
@@ -60,7 +61,8 @@ def open_window(db_path: Path):
     """The main window on db_path; a damaged database first offers its backups. None if it cannot be opened."""
     import importlib.util
 
-    from annotator.storage import DatabaseDamaged, DatabaseError
+    from annotator.core.errors import AnnotatorError
+    from annotator.storage import DatabaseDamaged
     from annotator.ui.main_window import MainWindow
 
     while True:
@@ -69,15 +71,15 @@ def open_window(db_path: Path):
         except DatabaseDamaged as exc:
             log.error("damaged database %s: %s", db_path, exc)
             if importlib.util.find_spec("annotator.ui.restore_dialog") is None:
-                QMessageBox.critical(None, "The database is damaged", str(exc))
+                plain_box(QMessageBox.Critical, "The database is damaged", str(exc)).exec()
                 return None
             from annotator.ui.restore_dialog import offer_restore
 
             if not offer_restore(db_path, exc):
                 return None  # the user chose to quit; the file was not changed
-        except DatabaseError as exc:  # not SQLite, newer schema, held by another process
+        except AnnotatorError as exc:  # not SQLite, newer schema, held by another process
             log.error("cannot open %s: %s", db_path, exc)
-            QMessageBox.critical(None, "Cannot open the database", str(exc))
+            plain_box(QMessageBox.Critical, "Cannot open the database", str(exc)).exec()
             return None
 
 

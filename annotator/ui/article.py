@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 from annotator.core.model import ANNOTATOR_ORIGIN, EntitySpan, Label
 from annotator.core.offsets import OffsetMap
 from annotator.ui.highlighter import EntityHighlighter
+from annotator.ui.plain import tip
 from annotator.ui.theme import entity_colours, reading_font
 
 LINE_CHARS = 78  # a comfortable line length for reading
@@ -65,7 +66,7 @@ class ArticleView(QPlainTextEdit):
             fmt = QTextCharFormat()
             fmt.setBackground(bg)
             fmt.setForeground(fg)
-            fmt.setToolTip(lb.name)
+            fmt.setToolTip(tip(lb.name))
             formats[lb.name] = fmt
         self.highlighter.set_formats(formats)
 
@@ -328,7 +329,7 @@ class ArticleView(QPlainTextEdit):
             if span is not None:
                 lb = self.labels.get(span.label)
                 key = f"  ·  key {lb.key.upper()}" if lb and lb.key else ""
-                QToolTip.showText(event.globalPos(), f"{span.label}{key}\n{origin_text(span.origin)}: {span.origin}", self)
+                QToolTip.showText(event.globalPos(), tip(f"{span.label}{key}\n{origin_text(span.origin)}: {span.origin}"), self)
             else:
                 QToolTip.hideText()
             return True

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import ACCEPTED, IN_PROGRESS, NEW, SKIPPED
 from annotator.session import Corpus, DocRow
+from annotator.ui.plain import tip
 
 STATUS_NAMES = {NEW: "new", IN_PROGRESS: "in progress", ACCEPTED: "accepted", SKIPPED: "skipped"}
 STATUS_COLOURS = {NEW: "#8a8f98", IN_PROGRESS: "#d08a1c", ACCEPTED: "#2e9e4f", SKIPPED: "#8c6bb1"}
@@ -124,7 +125,7 @@ class DocumentListModel(QAbstractTableModel):
         if role == USER:
             return doc.id
         if role == TOOLTIP and col == 0:
-            return f"#{doc.id}  {doc.title}"
+            return tip(f"#{doc.id}  {doc.title}")
         if role == DECORATION and col == 1:
             return status_icon(doc.status)
         if role == ALIGN and col == 2:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QStyledIte
 
 from annotator.core.model import EntitySpan
 from annotator.ui.article import origin_text
+from annotator.ui.plain import tip
 
 DISPLAY, TOOLTIP, BACKGROUND, FOREGROUND, USER = (
     int(r.value) for r in (Qt.DisplayRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.ForegroundRole, Qt.UserRole)
@@ -75,7 +76,7 @@ class EntityListModel(QAbstractTableModel):
                 return " ".join(self.text[span.start : span.end].split())
             return span.label if col == 1 else origin_text(span.origin)
         if role == TOOLTIP:
-            return f"{span.label} [{span.start}, {span.end}) · {span.origin}"
+            return tip(f"{span.label} [{span.start}, {span.end}) · {span.origin}")
         if role == USER:
             return span.id
         if col == 1 and span.label in self.colours:

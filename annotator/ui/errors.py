@@ -6,33 +6,36 @@ import logging
 import sys
 import threading
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from annotator.storage import logs
 
 log = logging.getLogger("annotator")
 
 
 def log_dir() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home() / ".annotator")
+    """The same folder the CLI logs to (annotator.storage.logs), or Qt's data folder if that cannot be made."""
+    return logs.log_dir()
 
 
 def setup_logging(directory: Path | None = None) -> Path:
-    """Log to <data dir>/annotator.log (rotated) and to stderr; returns the log file."""
-    directory = directory or log_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "annotator.log"
+    """Log to <data dir>/annotator.log (rotated, private) and to stderr; returns the log file."""
     root = logging.getLogger("annotator")
+    handler, path = logs.file_handler(directory or log_dir())
     if not any(getattr(h, "_annotator", False) for h in root.handlers):
         fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        for handler in (RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"), logging.StreamHandler()):
-            handler.setFormatter(fmt)
-            handler._annotator = True
-            root.addHandler(handler)
+        stream = logging.StreamHandler()
+        stream.setFormatter(fmt)
+        for h in (handler, stream):
+            h._annotator = True
+            root.addHandler(h)
         root.setLevel(logging.INFO)
+    else:
+        handler.close()
     return path
 
 

@@ -165,26 +165,15 @@ class LabelSchemeDialog(QDialog):
         if fields is None:
             return
         new_name = self.name.text().strip()
-        corpus = self.window_.corpus
-        steps = []
-        if new_name != old:
-            steps.append(lambda: corpus.plan_rename_label(old, new_name))
         changed = {k: v for k, v in fields.items() if v != getattr(current, k) and not (k == "color" and not v)}
-        if changed:
-            steps.append(lambda: corpus.plan_update_label(new_name if new_name != old else old, **changed))
-        if not steps:
+        if new_name != old:
+            changed["name"] = new_name
+        if not changed:
             self._say("nothing to change")
             return
-        stack = self.window_.undo_stack
-        if len(steps) > 1:
-            stack.beginMacro(f"edit label {old}")
-        try:
-            ok = all(self.window_.edit(step) for step in steps)
-        finally:
-            if len(steps) > 1:
-                stack.endMacro()
-        self._say("saved" if ok else self.window_.last_error)
-        if ok and new_name in [lb.name for lb in self.labels]:
+        result = self.window_.run_edit(lambda: self.window_.corpus.plan_update_label(old, **changed))
+        self._say("saved" if result.ok else result.message)
+        if result.ok and new_name in [lb.name for lb in self.labels]:
             self.select(new_name)
 
     def add_label(self) -> None:
@@ -192,7 +181,7 @@ class LabelSchemeDialog(QDialog):
         if fields is None:
             return
         name = self.name.text().strip()
-        ok = self.window_.edit(lambda: self.window_.corpus.plan_add_label(name, fields["color"] or None, fields["key"]))
-        self._say(f"added {name}" if ok else self.window_.last_error)
-        if ok:
+        result = self.window_.run_edit(lambda: self.window_.corpus.plan_add_label(name, fields["color"] or None, fields["key"]))
+        self._say(f"added {name}" if result.ok else result.message)
+        if result.ok:
             self.select(name)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLayout, QSizePolicy, QToolButton, QWidget
 
 from annotator.core.model import Label
+from annotator.ui.plain import tip
 from annotator.ui.theme import entity_colours
 
 
@@ -91,10 +92,10 @@ class Legend(QWidget):
             chip = QToolButton(self)
             chip.setFocusPolicy(Qt.NoFocus)  # keys do this from the article; the chips are for the mouse
             chip.setText(f"{lb.name}  {lb.key.upper()}" if lb.key else lb.name)
-            chip.setToolTip(
+            chip.setToolTip(tip(
                 f"{lb.name}: select text and press {lb.key.upper()} (Shift+{lb.key.upper()} for exact characters), or click"
                 if lb.key else f"{lb.name}: select text and click (no key; set one in Edit ▸ Label scheme…)"
-            )
+            ))
             chip.setAutoRaise(False)
             chip.setStyleSheet(
                 f"QToolButton {{ background: {bg.name()}; color: {fg.name()}; border: 1px solid {bg.darker(125).name()};"

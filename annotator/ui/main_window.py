@@ -1,22 +1,24 @@
-"""The main window: document list | article | entities (and later panels), keyboard first.
+"""The main window: document list | article | entities (and other panels), keyboard first.
 
-Every edit is planned by the session layer, wrapped in a ChangeCommand and pushed on one
-QUndoStack; the view updates from the corpus's change notification, i.e. only after the
-commit, and redraws only the blocks the change touched.
+Every edit goes through `run_edit(plan)` (annotator.ui.edits): the session plans, commits and
+records it on the undo history, and the result is reported one way. The view updates from the
+corpus's change notification, i.e. only after the commit, and redraws only the blocks the change
+touched. The window is composed: the session owns the open corpus and its history; controllers
+(files and imports, settings, stances) are objects with explicit constructors; other features add
+their actions with `add_action` and their panels with `add_side_panel`.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTabWidget,
@@ -33,19 +36,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import ACCEPTED, SKIPPED, Document, Label
-from annotator.session import Change, ConflictError, Corpus, EditError, ListenerError
+from annotator.session import Change, Corpus
+from annotator.session.session import EditResult, Session
 from annotator.ui.article import ArticleView
-from annotator.ui.commands import ChangeCommand
 from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
+from annotator.ui.edits import EditRunner, Reporter
 from annotator.ui.entity_list import EntityList
 from annotator.ui.legend import Legend
+from annotator.ui.plain import plain_box
 from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, stance_form_rows
 from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
 from annotator.ui.theme import apply_theme, entity_colours
-from annotator.ui.window_files import NO_DOCUMENT, DatabasesMixin
-from annotator.ui.window_settings import SettingsMixin
+from annotator.ui.window_files import NO_DOCUMENT, FilesController
+from annotator.ui.window_settings import SettingsController
 from annotator.ui.window_stances import WindowStances
 from annotator.ui.workers import ImportWorker, run_in_background
 
@@ -110,7 +116,41 @@ class Notice(QFrame):
         self._timer.start(12000 if error else 6000)
 
 
-class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
+class WindowReporter(Reporter):
+    """How the window shows the result of an edit, an undo or a redo."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__()
+        self.window = window
+
+    def saved(self, result: EditResult) -> None:
+        self.window.statusBar().showMessage(result.message, 6000)
+
+    def message(self, text: str, error: bool = False) -> None:
+        self.window.notify(text, error=error)
+
+    def storage_failed(self, result: EditResult) -> None:
+        w = self.window
+        w.notify(result.message, error=True)
+        w.show_box("Edit not saved",
+                   f"{result.message}\n\nNothing was half-written; the window shows what is in the database. "
+                   "If the disk is full, or the file is read-only or busy in another program, fix that and try again.")
+        w.reload_view()
+
+    def view_failed(self, result: EditResult) -> None:
+        super().view_failed(result)
+        self.window.reload_view()
+
+    def before_step(self, change: Change) -> None:
+        w = self.window
+        if change.doc_id is not None and change.doc_id != w.doc_id:
+            w.open_document(change.doc_id)  # undo and redo return to the document of the edit
+
+    def revealed(self, result: EditResult) -> None:
+        self.window.reveal(result.change)
+
+
+class MainWindow(QMainWindow):
     document_opened = Signal(object)  # doc id or None
     corpus_changed = Signal(object)  # a Change, after the window has drawn it
     corpus_opened = Signal()  # another database was opened
@@ -119,32 +159,85 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
 
     def __init__(self, db_path: Path, parent=None):
         super().__init__(parent)
-        self.db_path = Path(db_path).resolve()
-        self.corpus = Corpus(self.db_path)
-        self.corpus.subscribe(self._on_change)
-        self.undo_stack = QUndoStack(self)
+        # the one owner of the open corpus and its undo history: switching corpus is session.open()
+        self.session = Session(Corpus(Path(db_path).resolve()))
+        self.session.subscribe(self._on_change)
+        self.session.on_open(self._corpus_opened)
+        self.edits = EditRunner(self.session, WindowReporter(self), self)
         self.document: Document | None = None
         self.tokens: TokenCache | None = None
         self.labels: list[Label] = []
-        self.last_error = ""
-        self._commit_ok = False
-        self._pushing = False
         self._warmed = False
-        self._workers: list[ImportWorker] = []
         self._message_boxes: list[QMessageBox] = []
         self._doc_row: int | None = None
         self._doc_total = 0
+        self._menus: dict[str, QMenu] = {}
+        self._sections: dict[str, list[QAction]] = {}
         self.setObjectName("main_window")
 
+        self.settings = SettingsController(self)
+        self.files = FilesController(self)
         self._build_widgets()
         self._build_actions()
-        self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
         self._build_menus()
-        self._restore_settings()
+        self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
+        self.settings.restore()
         self.reload_labels()
         self._update_title()
-        self.open_document(self._first_document())
+        self.open_document(self.first_document())
         QApplication.instance().styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.session.corpus
+
+    @property
+    def db_path(self) -> Path:
+        return self.session.path
+
+    # ---- the edit path ------------------------------------------------------------
+    def run_edit(self, plan: Callable[[], Change]) -> EditResult:
+        """Plan, commit, record and report one edit (see annotator.ui.edits)."""
+        return self.edits.run(plan)
+
+    # ---- files, imports, settings (their controllers) ---------------------------------
+    def new_database(self) -> None:
+        self.files.new_database()
+
+    def choose_database(self) -> None:
+        self.files.choose_database()
+
+    def open_database(self, path: Path, force: bool = False) -> bool:
+        return self.files.open_database(path, force)
+
+    def first_run(self) -> ImportWorker | None:
+        return self.files.first_run()
+
+    def choose_import(self) -> None:
+        self.files.choose_import()
+
+    def start_import(self, paths: list[Path], model: str | None = "default") -> ImportWorker:
+        return self.files.start_import(paths, model)
+
+    @property
+    def import_dialog(self):
+        return self.files.import_dialog
+
+    def recent_databases(self) -> list[str]:
+        return self.settings.recent_databases()
+
+    def save_settings(self) -> None:
+        self.settings.save()
+
+    def _corpus_opened(self) -> None:
+        """The session opened another corpus: everything shown is redrawn from it."""
+        self.document = None
+        self.docs.set_corpus(self.corpus)
+        self.reload_labels()
+        self.settings.remember_recent(self.db_path)
+        self._update_title()
+        self.corpus_opened.emit()
+        self.open_document(self.first_document())
 
     # ---- construction ----------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -190,15 +283,34 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self.position_label = QLabel()
+        self.position_label.setTextFormat(Qt.PlainText)  # it quotes the current entity's text and label
         self.position_label.setObjectName("position")
         self.statusBar().addPermanentWidget(self.position_label)
 
     def add_side_panel(self, widget: QWidget, title: str) -> int:
-        """Where later panels (e.g. stances) go: a tab beside the entity list."""
+        """Where other panels (stances, and any feature's own) go: a tab beside the entity list."""
         return self.side.addTab(widget, title)
 
+    def menu(self, title: str) -> QMenu:
+        """The menu bar's menu of that title ("&Model" and "Model" are one), made at the end if missing."""
+        key = title.replace("&", "")
+        if key not in self._menus:
+            self._menus[key] = self.menuBar().addMenu(title)
+        return self._menus[key]
+
+    def add_action(self, text: str, slot: Callable, keys=(), *, menu: str | None = None, section: str | None = None,
+                   local: bool = False, tip: str = "") -> QAction:
+        """The public way to add a command to the window: an action with its keys, in a menu (by title,
+        e.g. "&Model") and in a section of the F1 key sheet. `local`: only while the article or the
+        entity list has focus (bare keys must not fire in the search box)."""
+        action = self._action(text, slot, keys, local=local, tip=tip)
+        if menu:
+            self.menu(menu).addAction(action)
+        if section:
+            self._sections.setdefault(section, []).append(action)
+        return action
+
     def _action(self, text: str, slot: Callable, keys=(), *, local: bool = False, tip: str = "") -> QAction:
-        """local: only while the article or the entity list has focus (bare keys must not fire in the search box)."""
         action = QAction(text, self)
         if keys:
             action.setShortcuts([QKeySequence(k) for k in keys])
@@ -224,13 +336,8 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         self.act_export.setEnabled(importlib.util.find_spec("annotator.ui.export_dialog") is not None)
         self.act_restore.setEnabled(importlib.util.find_spec("annotator.ui.restore_dialog") is not None)
 
-        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_undo, self.act_redo = self.edits.undo_actions(self)
         self.addActions([self.act_undo, self.act_redo])
-        self.act_undo.setProperty("cheat_text", "Undo")
-        self.act_redo.setProperty("cheat_text", "Redo")
         self.act_accept = a("&Accept and open next", self.accept_document, ["Ctrl+Return", "Ctrl+Enter"],
                             tip="Every entity is checked: mark accepted and open the next unfinished article")
         self.act_accept_local = a("Accept and open next (nothing selected)", self.accept_if_no_selection,
@@ -264,17 +371,15 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         self.label_actions: list[QAction] = []
 
     def _build_menus(self) -> None:
-        mb = self.menuBar()
-        file = mb.addMenu("&File")
+        file = self.menu("&File")
         file.addActions([self.act_new, self.act_open])
         self.recent_menu = file.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
         file.addSeparator()
         file.addActions([self.act_import, self.act_export, self.act_restore])
         file.addSeparator()
         file.addAction(self.act_quit)
 
-        edit = mb.addMenu("&Edit")
+        edit = self.menu("&Edit")
         edit.addActions([self.act_undo, self.act_redo])
         edit.addSeparator()
         edit.addActions([self.act_accept, self.act_skip])
@@ -282,17 +387,14 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         edit.addActions([self.act_next_entity, self.act_prev_entity, self.act_delete, self.act_grow_end,
                          self.act_shrink_end, self.act_grow_start, self.act_shrink_start, self.act_clear])
         edit.addSeparator()
-        edit.addActions([self.stance.act_tag, self.stance.act_document])
-        edit.addSeparator()
-        edit.addActions([self.act_scheme, self.stance.act_scheme])
+        edit.addAction(self.act_scheme)
 
-        self.label_menu = mb.addMenu("&Label")
+        self.label_menu = self.menu("&Label")
 
-        view = mb.addMenu("&View")
+        view = self.menu("&View")
         view.addActions([self.act_next_doc, self.act_prev_doc, self.act_next_unfinished])
         view.addSeparator()
-        view.addActions([self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities,
-                         self.stance.act_focus])
+        view.addActions([self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities])
         view.addSeparator()
         view.addActions([self.act_bigger, self.act_smaller])
         theme = view.addMenu("&Theme")
@@ -305,8 +407,8 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
             act.triggered.connect(lambda _=False, k=key: self.set_theme(k))
             self.theme_actions[key] = act
 
-        help_menu = mb.addMenu("&Help")
-        help_menu.addActions([self.act_help, self.act_about])
+        self.help_menu = self.menu("&Help")
+        self.help_menu.addActions([self.act_help, self.act_about])
 
     def _rebuild_label_actions(self) -> None:
         for action in self.label_actions:
@@ -331,10 +433,10 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         self.label_menu.addAction(self.act_scheme)
 
     def key_sections(self) -> list[tuple[str, list[QAction]]]:
-        return [
+        """The F1 sheet's sections: the window's own, then what features added with add_action(section=…)."""
+        own = [
             ("Entities", [self.act_next_entity, self.act_prev_entity, self.act_delete, self.act_grow_end,
                           self.act_shrink_end, self.act_grow_start, self.act_shrink_start, self.act_clear]),
-            ("Stances", [self.stance.act_tag, self.stance.act_document, self.stance.act_focus]),
             ("Documents", [self.act_accept, self.act_accept_local, self.act_skip, self.act_next_doc, self.act_prev_doc,
                            self.act_next_unfinished]),
             ("Editing", [self.act_undo, self.act_redo, self.act_scheme]),
@@ -342,22 +444,23 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
                                self.act_bigger, self.act_smaller]),
             ("Files", [self.act_new, self.act_open, self.act_import, self.act_export, self.act_quit, self.act_help]),
         ]
+        names = [name for name, _ in own]
+        merged = [(name, acts + self._sections.get(name, [])) for name, acts in own]
+        extra = [(name, acts) for name, acts in self._sections.items() if name not in names]
+        return merged[:1] + extra + merged[1:]
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_settings()
         for dialog in self.findChildren(QDialog):
             if getattr(dialog, "running", False):  # an export: cancel it and wait, its folder is removed;
                 dialog.done(0)  # a running QThread destroyed with the window would abort the process
-        for worker in self._workers:
-            worker.cancel()
-            worker.wait(10_000)
-        self.undo_stack.clear()
-        self.corpus.close()
+        self.files.stop_imports()
+        self.session.close()
         super().closeEvent(event)
 
     # ---- opening documents ----------------------------------------------------
-    def _first_document(self) -> int | None:
-        last = self._last_docs().get(str(self.db_path))
+    def first_document(self) -> int | None:
+        last = self.settings.last_docs().get(str(self.db_path))
         if last is not None and self.corpus.document_row(int(last)) is not None:
             return int(last)
         return self.corpus.next_unfinished() or self.corpus.neighbour(0, 1)
@@ -381,7 +484,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         try:
             doc = self.corpus.document(doc_id)
             spans = self.corpus.spans(doc_id)
-        except (EditError, sqlite3.Error) as exc:
+        except AnnotatorError as exc:
             self.notify(f"Could not open document {doc_id}: {exc}", error=True)
             return
         self.document = doc
@@ -421,7 +524,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
                 self.docs.select_document(doc_id)
                 self.stance.panel.reload()
             self._update_position()
-        except (sqlite3.Error, EditError) as exc:
+        except AnnotatorError as exc:
             log.error("could not re-read the database: %s", exc)
             self.notify(f"Could not re-read the database: {exc}", error=True)
 
@@ -461,54 +564,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         self.open_document(nxt)
 
     # ---- editing ------------------------------------------------------------------
-    def edit(self, plan: Callable[[], Change]) -> bool:
-        """Plan a change, then push it; planning refusals and commit failures become messages."""
-        try:
-            change = plan()
-        except EditError as exc:
-            self.notify(str(exc))
-            self.last_error = str(exc)
-            return False
-        except sqlite3.Error as exc:
-            self._storage_error(exc)
-            return False
-        return self.push(change)
-
-    def push(self, change: Change) -> bool:
-        self._commit_ok = False
-        self._pushing = True  # the first apply: the caller puts the caret where it belongs
-        try:
-            self.undo_stack.push(ChangeCommand(self, change))
-        finally:
-            self._pushing = False
-        return self._commit_ok
-
-    def commit(self, change: Change) -> bool:
-        """Apply one change (redo or undo); called by ChangeCommand. False if refused."""
-        if change.doc_id is not None and change.doc_id != self.doc_id:
-            self.open_document(change.doc_id)  # undo and redo return to the document of the edit
-        try:
-            self.corpus.apply(change)
-        except ListenerError as exc:  # saved; a view failed to show it: report the bug, redraw from the database
-            sys.excepthook(type(exc), exc, exc.__traceback__)
-            self.reload_view()
-        except (EditError, ConflictError, sqlite3.Error) as exc:
-            cause = exc if isinstance(exc, sqlite3.Error) else exc.__cause__
-            if isinstance(cause, sqlite3.Error) and not isinstance(cause, sqlite3.IntegrityError):
-                self._storage_error(exc)  # locked, read-only, disk full: say so loudly
-            else:
-                self.last_error = f"Not saved: {exc}"
-                self.notify(self.last_error, error=True)
-            self.reload_view()
-            self._commit_ok = False
-            return False
-        self.statusBar().showMessage(f"saved · {change.action}", 6000)
-        self._commit_ok = True
-        if not self._pushing:
-            self._reveal(change)
-        return True
-
-    def _reveal(self, change: Change) -> None:
+    def reveal(self, change: Change) -> None:
         """After an undo or redo: frame the entity it touched (or put the caret where one went), so the
         user sees what changed instead of the top of a reopened article."""
         if self.document is None or change.doc_id != self.document.id:
@@ -522,15 +578,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
             self.article.select_range(start, start)
             self.article.ensure_visible(start, start)
 
-    def _storage_error(self, exc: Exception) -> None:
-        self.last_error = f"Not saved: {exc}"
-        log.error("storage error: %s (cause: %r)", exc, exc.__cause__)
-        self.notify(self.last_error, error=True)
-        self._show_box("Edit not saved",
-                       f"{self.last_error}\n\nNothing was half-written; the window shows what is in the database. "
-                       "If the disk is full, or the file is read-only or busy in another program, fix that and try again.")
-
-    def _show_box(self, title: str, text: str) -> QMessageBox:
+    def show_box(self, title: str, text: str) -> QMessageBox:
         """A non-modal warning: work can go on while it is open."""
         box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
         box.setModal(False)
@@ -545,8 +593,6 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         try:
             self._draw_change(change)
         except Exception:  # the edit is committed; show the bug and redraw from the database
-            import sys
-
             sys.excepthook(*sys.exc_info())
             self.reload_view()
         self.corpus_changed.emit(change)
@@ -590,7 +636,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
                 self.notify("The selection holds only spaces.")
                 return
             doc_id = self.document.id
-            if self.edit(lambda: self.corpus.plan_add_span(doc_id, start, end, label)):
+            if self.run_edit(lambda: self.corpus.plan_add_span(doc_id, start, end, label)).ok:
                 added = [s for s in self.article.ordered_spans() if (s.start, s.end) == (start, end)]
                 if added:
                     self.article.set_current(added[0].id, move_caret=True)
@@ -601,7 +647,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         if current is None:
             self.notify("Select some text, or move to an entity with Tab, then press a label key.")
             return
-        self.edit(lambda: self.corpus.plan_relabel_span(current.id, label))
+        self.run_edit(lambda: self.corpus.plan_relabel_span(current.id, label))
 
     def _warn_if_split_token(self, start: int, end: int, label: str) -> None:
         """An exact entity inside a spaCy token is kept as asked, but the export will refuse it: say so now."""
@@ -620,7 +666,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
             return
         ordered = self.article.ordered_spans()
         i = ordered.index(current)
-        if self.edit(lambda: self.corpus.plan_delete_span(current.id)):
+        if self.run_edit(lambda: self.corpus.plan_delete_span(current.id)).ok:
             rest = self.article.ordered_spans()
             if rest:
                 self.article.set_current(rest[min(i, len(rest) - 1)].id, move_caret=True)
@@ -634,7 +680,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         if (start, end) == (current.start, current.end):
             self.notify("The entity cannot move that way.")
             return
-        if self.edit(lambda: self.corpus.plan_resize_span(current.id, start, end)):
+        if self.run_edit(lambda: self.corpus.plan_resize_span(current.id, start, end)).ok:
             self.article.set_current(current.id)
 
     def move_entity(self, step: int) -> None:
@@ -678,7 +724,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         if self.document is None:
             return
         doc_id = self.document.id
-        if self.document.status != status and not self.edit(lambda: self.corpus.plan_set_status(doc_id, status)):
+        if self.document.status != status and not self.run_edit(lambda: self.corpus.plan_set_status(doc_id, status)).ok:
             return
         self.open_next_unfinished()
 
@@ -703,7 +749,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         self.article.setFont(font)
 
     def set_theme(self, key: str) -> None:
-        self._settings().setValue("view/theme", key)
+        self.settings.store("view/theme", key)
         app = QApplication.instance()
         apply_theme(app, None if key == "system" else key == "dark")
         self.refresh_colours()
@@ -712,7 +758,7 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         self.reload_labels()
 
     def _system_scheme_changed(self, *_args) -> None:
-        if self._settings().value("view/theme", "system") == "system":
+        if self.settings.value("view/theme", "system") == "system":
             self.set_theme("system")
 
     # ---- dialogs -------------------------------------------------------------------
@@ -731,9 +777,9 @@ class MainWindow(SettingsMixin, DatabasesMixin, QMainWindow):
         self.cheat_sheet.show()
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About annotator",
-                          "annotator: correct spaCy entities, tag stances and export gold training data.\n"
-                          f"Database: {self.db_path}")
+        plain_box(QMessageBox.Information, "About annotator",
+                  "annotator: correct spaCy entities, tag stances and export gold training data.\n"
+                  f"Database: {self.db_path}", self).exec()
 
     def show_export(self) -> None:
         from annotator.ui.export_dialog import ExportDialog  # written by the export work; optional until then

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.ui.plain import tip
+
 RESERVED_KEYS = {"h": "holder", "w": "whole article", "c": "comment"}
 TARGET_NAME = Qt.ItemDataRole.UserRole
 SPAN_ID = Qt.ItemDataRole.UserRole + 1
@@ -61,6 +63,7 @@ class StanceEditor(QFrame):
         self._keys: dict[str, str] = {}
 
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # it names a target, which the user typed
         font = QFont(self.title.font())
         font.setBold(True)
         self.title.setFont(font)
@@ -127,7 +130,7 @@ class StanceEditor(QFrame):
             self.holder.addItem(name)
             i = self.holder.count() - 1
             self.holder.setItemData(i, span_id, SPAN_ID)
-            self.holder.setItemData(i, label, Qt.ItemDataRole.ToolTipRole)
+            self.holder.setItemData(i, tip(label), Qt.ItemDataRole.ToolTipRole)
         self.holder.setEditText(holder)
         self.targets.clear()
         for row, name in enumerate(targets):

@@ -9,11 +9,10 @@ their first redo; nothing is shown as saved before it is in the file.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette, QUndoStack
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,22 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Stance
-from annotator.core.speakers import nearest_speaker
 from annotator.nlp.sentences import sentence_at
-from annotator.session import Change, Corpus, EditError
+from annotator.session import Change
 from annotator.session.stances import (
     ARTICLE_HOLDER,
+    default_speaker,
+    holder_choices,
     new_stance_id,
     plan_add_stance,
     plan_delete_stance,
     plan_update_stance,
     snap_to_tokens,
 )
-from annotator.ui.commands import StackCommitter
+from annotator.ui.edits import EditRunner
+from annotator.ui.plain import tip
 from annotator.ui.stance_editor import StanceEditor, elide, value_keys
 
 # entities that cannot hold an opinion are not offered as holders
-NON_HOLDER_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 TREE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2)
 STANCE_ID = Qt.ItemDataRole.UserRole
 SCHEME_TABLES = ("stances", "stance_targets", "stance_values")  # what the tree shows
@@ -78,13 +78,13 @@ class StancePanel(QWidget):
     editing_finished = Signal()
     message = Signal(str)
 
-    def __init__(self, corpus: Corpus, undo_stack: QUndoStack, parent: QWidget | None = None,
-                 push: Callable[[Change], bool] | None = None):
-        """push(change) -> committed?: the window's; alone, the panel commits through its undo_stack itself."""
+    def __init__(self, edits: EditRunner, parent: QWidget | None = None):
+        """`edits`: the window's edit path (so entity and stance edits are one undo history); a panel used
+        alone gets an EditRunner of its own session."""
         super().__init__(parent)
-        self.corpus = corpus
-        self.undo_stack = undo_stack
-        self.push = push or StackCommitter(corpus, undo_stack, on_error=self._say).push
+        self.edits = edits
+        edits.reporter.adopt(lambda text, _error=False: self._say(text))
+        corpus = self.corpus = edits.session.corpus
         self.lang = corpus.meta("lang", "en")
         self.doc_id: int | None = None
         self.text = ""
@@ -230,7 +230,7 @@ class StancePanel(QWidget):
     def open_scheme(self):
         from annotator.ui.stance_scheme_dialog import StanceSchemeDialog
 
-        dialog = StanceSchemeDialog(self.corpus, self.undo_stack, self, push=self.push)
+        dialog = StanceSchemeDialog(self.edits, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -325,19 +325,15 @@ class StancePanel(QWidget):
 
     # ---- committing -----------------------------------------------------------
     def _commit(self, plan, show=None) -> Change | None:
-        """Plan, then push (the push commits); a refused edit leaves everything as it was and says why."""
-        try:
-            change = plan()
-        except EditError as exc:
-            (show or self._say)(str(exc))
+        """The one edit path; a refused edit leaves everything as it was and says why (in the form too)."""
+        result = self.edits.run(plan)
+        if not result.ok:
             if show:
-                self.message.emit(str(exc))
+                show(result.message if result.change is None else "not saved: the file refused the edit (see the message)")
+            if result.change is None:  # refused while planning: the runner said it in the window's way
+                self._say(result.message)
             return None
-        if not self.push(change):
-            if show:
-                show("not saved: the file refused the edit (see the message)")
-            return None
-        return change
+        return result.change
 
     def _on_corpus_change(self, change: Change) -> None:
         if self.doc_id is None or change.doc_id not in (self.doc_id, None):
@@ -398,7 +394,7 @@ class StancePanel(QWidget):
             item.setText(0, f"{holder} (entity removed)")
             item.setToolTip(0, "The entity that held this stance was deleted; the record keeps its text.")
         if not stance.document_level:
-            item.setToolTip(2, elide(self.text[stance.ev_start : stance.ev_end], 1000))
+            item.setToolTip(2, tip(elide(self.text[stance.ev_start : stance.ev_end], 1000)))
         return item
 
     def _items(self) -> dict[int, QTreeWidgetItem]:
@@ -457,26 +453,10 @@ class StancePanel(QWidget):
 
     # ---- helpers --------------------------------------------------------------------
     def _default_speaker(self, evidence: tuple[int, int]):
-        # a quote's speaker is often outside the selection ("…," Zelensky said): look in its sentences
-        first = sentence_at(self.text, evidence[0], self.lang) or evidence
-        last = sentence_at(self.text, evidence[1], self.lang) or evidence
-        return nearest_speaker(self._spans, min(first[0], evidence[0]), max(last[1], evidence[1]))
+        return default_speaker(self.text, self._spans, evidence, self.lang)
 
     def _holder_choices(self, evidence: tuple[int, int] | None, speaker) -> list[tuple[str, int | None, str]]:
-        """'the article', then each distinct entity text once, linked to its occurrence nearest before the evidence."""
-        anchor = evidence[0] if evidence else len(self.text)
-        chosen: dict[str, object] = {}
-        for span in self._spans:
-            if span.label in NON_HOLDER_LABELS:
-                continue
-            name = " ".join(self.text[span.start : span.end].split())
-            best = chosen.get(name)
-            if best is None or (span.start <= anchor and best.start < span.start):
-                chosen[name] = span
-        if speaker is not None:
-            chosen[" ".join(self.text[speaker.start : speaker.end].split())] = speaker
-        ordered = sorted(chosen.items(), key=lambda kv: kv[1].start)
-        return [(ARTICLE_HOLDER, None, "")] + [(name, span.id, span.label) for name, span in ordered]
+        return holder_choices(self.text, self._spans, evidence, speaker)
 
     def _say(self, text: str) -> None:
         self.message.emit(text)

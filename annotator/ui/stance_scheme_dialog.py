@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.session import Change, Corpus, EditError
 from annotator.session.stances import (
     plan_add_target,
     plan_add_value,
@@ -32,8 +29,9 @@ from annotator.session.stances import (
     plan_remove_value,
     plan_rename_target,
     plan_rename_value,
+    target_counts,
 )
-from annotator.ui.commands import StackCommitter
+from annotator.ui.edits import EditRunner
 
 NAME = Qt.ItemDataRole.UserRole
 
@@ -41,15 +39,13 @@ NAME = Qt.ItemDataRole.UserRole
 class StanceSchemeDialog(QDialog):
     """Type a name and press a button: the selected row is renamed, merged, hidden or removed."""
 
-    def __init__(self, corpus: Corpus, undo_stack: QUndoStack, parent: QWidget | None = None,
-                 push: Callable[[Change], bool] | None = None):
-        """push(change) -> committed?: the window's, so the scheme's edits join its one undo history."""
+    def __init__(self, edits: EditRunner, parent: QWidget | None = None):
+        """`edits`: the window's edit path, so the scheme's edits join its one undo history."""
         super().__init__(parent)
         self.setWindowTitle("Stance targets and values")
         self.setObjectName("stance_scheme")
-        self.corpus = corpus
-        self.undo_stack = undo_stack
-        self.push = push or StackCommitter(corpus, undo_stack, on_error=self._say).push
+        self.edits = edits
+        self.corpus = edits.session.corpus
 
         self.targets = QListWidget()
         self.target_name = QLineEdit()
@@ -70,7 +66,7 @@ class StanceSchemeDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.undo_button = QPushButton("Undo")
-        self.undo_button.clicked.connect(undo_stack.undo)
+        self.undo_button.clicked.connect(lambda: self._step(edits.undo))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
 
@@ -115,10 +111,10 @@ class StanceSchemeDialog(QDialog):
         self.values.currentItemChanged.connect(
             lambda item, _: self.value_name.setText(item.data(NAME) if item else "")
         )
-        self.undo_stack.indexChanged.connect(self._on_undo_index)
+        edits.history_changed.connect(self._history_changed)  # an undo from anywhere shows here
         # a modal dialog blocks the window's undo shortcuts: offer them here
-        QShortcut(QKeySequence.StandardKey.Undo, self, undo_stack.undo)
-        QShortcut(QKeySequence.StandardKey.Redo, self, undo_stack.redo)
+        QShortcut(QKeySequence.StandardKey.Undo, self, lambda: self._step(edits.undo))
+        QShortcut(QKeySequence.StandardKey.Redo, self, lambda: self._step(edits.redo))
         self.reload()
         self.resize(520, 560)
 
@@ -136,7 +132,7 @@ class StanceSchemeDialog(QDialog):
     def reload(self, select: str | None = None) -> None:
         current = select or self.selected_target()
         value = self.selected_value()
-        counts = dict(self.corpus.db.execute("SELECT target, count(*) FROM stances GROUP BY target").fetchall())
+        counts = target_counts(self.corpus)
         visible = set(self.corpus.stance_targets(include_hidden=False))
         self.targets.blockSignals(True)
         self.targets.clear()
@@ -161,7 +157,13 @@ class StanceSchemeDialog(QDialog):
         self.values.blockSignals(False)
         self._on_target(self.targets.currentItem(), None)
 
-    def _on_undo_index(self, _index: int) -> None:
+    def _history_changed(self) -> None:
+        if self.isVisible():
+            self.reload()
+
+    def _step(self, step) -> None:
+        result = step()
+        self.status.setText(result.message)
         self.reload()
 
     def _on_target(self, item, _previous) -> None:
@@ -192,16 +194,10 @@ class StanceSchemeDialog(QDialog):
         if any(a is None for a in args):
             self.status.setText("select a row first")
             return False
-        try:
-            change = plan(self.corpus, *args)
-        except EditError as exc:
-            self.status.setText(str(exc))
+        result = self.edits.run(lambda: plan(self.corpus, *args))
+        if not result.ok:
+            self.status.setText(result.message)
             return False
-        self.status.clear()
-        if not self.push(change):
-            if not self.status.text():  # the window says why above its article
-                self.status.setText(f"not saved: {change.action}")
-            return False
-        self.status.setText(f"{change.action} (undo: Ctrl+Z)")
+        self.status.setText(f"{result.change.action} (undo: Ctrl+Z)")
         self.reload(select=" ".join(select.split()) if select else None)
         return True

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
+from annotator.core import palette as palette_colours
+
 READING_FONTS = ("Source Serif 4", "Source Serif Pro", "Noto Serif", "Georgia", "DejaVu Serif", "Liberation Serif")
 
 
@@ -65,20 +67,15 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.Base).lightnessF() < 0.5
 
 
-def _luminance(c: QColor) -> float:
-    def channel(v: float) -> float:
-        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
-
-
 def contrast(a: QColor, b: QColor) -> float:
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+    """WCAG 2 contrast ratio (coloraide's)."""
+    return palette_colours.contrast(a.name(), b.name())
 
 
 def entity_colours(hex_colour: str, palette: QPalette, hidden: bool = False) -> tuple[QColor, QColor]:
-    """(background, text) for an entity: pastel on light themes, deep and muted on dark ones."""
+    """(background, text) for an entity: the label's colour on light themes, its dark variant (same hue,
+    darker, annotator.core.palette) on dark ones; the text is whichever of the theme's text colours
+    reads best on it (WCAG contrast)."""
     c = QColor(hex_colour)
     if not c.isValid():
         c = QColor("#cccccc")
@@ -86,12 +83,8 @@ def entity_colours(hex_colour: str, palette: QPalette, hidden: bool = False) -> 
     if hidden:
         c = QColor.fromHslF(0, 0, 0.30 if dark else 0.88)
     elif dark:
-        h = max(c.hslHueF(), 0.0)
-        c = QColor.fromHslF(h, min(c.hslSaturationF(), 0.42), 0.31)
-    text = palette.color(QPalette.Text)
-    alternatives = [text, QColor("#000000"), QColor("#ffffff")]
-    fg = max(alternatives, key=lambda t: contrast(c, t) + (0.5 if t == text else 0.0))
-    return c, fg
+        c = QColor(palette_colours.dark_variant(c.name()))
+    return c, QColor(palette_colours.text_colour(c.name(), dark))
 
 
 def reading_font(point_size: float = 12.5) -> QFont:

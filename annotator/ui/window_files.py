@@ -3,60 +3,58 @@ in a worker thread behind a progress dialog."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
-from annotator.session import Corpus
-from annotator.storage import DatabaseError
+from annotator.core.errors import AnnotatorError
 from annotator.ui.workers import ImportWorker
 
 NO_DOCUMENT = "No document open. File ▸ Import articles… (Ctrl+I) adds some."
 
 
-class DatabasesMixin:
-    """Part of MainWindow; switching corpora resets its undo stack, lists and panels."""
+class FilesController(QObject):
+    """Opening databases and importing into them. Switching corpus is the session's open(); the
+    window redraws itself when the session says so. Uses the window's public parts: session,
+    db_path, document, notify(), show_box(), reload_view(), open_document(), first_document(),
+    article, import_finished and settings."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.workers: list[ImportWorker] = []
+        self.import_dialog: QProgressDialog | None = None
 
     def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New annotation database", str(self.db_path.parent / "new.db"),
+        w = self.window
+        path, _ = QFileDialog.getSaveFileName(w, "New annotation database", str(w.db_path.parent / "new.db"),
                                               "Annotation databases (*.db);;All files (*)")
         if path:
             target = Path(path)
             if target.exists():
-                self.notify(f"{target.name} exists already; opening it instead.")
+                w.notify(f"{target.name} exists already; opening it instead.")
             self.open_database(target)
 
     def choose_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open annotation database", str(self.db_path.parent),
+        w = self.window
+        path, _ = QFileDialog.getOpenFileName(w, "Open annotation database", str(w.db_path.parent),
                                               "Annotation databases (*.db);;All files (*)")
         if path:
             self.open_database(Path(path))
 
     def open_database(self, path: Path, force: bool = False) -> bool:
+        w = self.window
         path = Path(path).resolve()
-        if path == self.db_path and not force:
+        if path == w.db_path and not force:
             return True
+        w.settings.save()
         try:
-            corpus = Corpus(path)
-        except (DatabaseError, sqlite3.Error, OSError) as exc:
-            self.notify(f"Cannot open {path.name}: {exc}", error=True)
-            self._show_box("Cannot open the database", f"{path}\n\n{exc}")
+            w.session.open(path)  # the window redraws on the session's "opened"
+        except (AnnotatorError, OSError) as exc:
+            w.notify(f"Cannot open {path.name}: {exc}", error=True)
+            w.show_box("Cannot open the database", f"{path}\n\n{exc}")
             return False
-        self.save_settings()
-        self.undo_stack.clear()  # commands refer to the previous corpus
-        old = self.corpus
-        self.corpus, self.db_path = corpus, path
-        corpus.subscribe(self._on_change)
-        old.close()
-        self.document = None
-        self.docs.set_corpus(corpus)
-        self.reload_labels()
-        self._remember_recent(path)
-        self._update_title()
-        self.corpus_opened.emit()
-        self.open_document(self._first_document())
         return True
 
     def first_run(self) -> ImportWorker | None:
@@ -64,19 +62,20 @@ class DatabasesMixin:
         from annotator.session.imports import seeds_dir
 
         seeds = seeds_dir()
-        if self.corpus.count_documents() or not seeds.is_dir():
+        if self.window.corpus.count_documents() or not seeds.is_dir():
             return None
         return self.start_import([seeds])
 
     def choose_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", str(Path.cwd()),
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import articles", str(Path.cwd()),
                                                 "Articles (*.txt *.jsonl *.json);;All files (*)")
         if paths:
             self.start_import([Path(p) for p in paths])
 
     def start_import(self, paths: list[Path], model: str | None = "default") -> ImportWorker:
-        worker = ImportWorker(self.db_path, paths, model, self)
-        dialog = QProgressDialog("Loading the spaCy model…", "Cancel", 0, 0, self)
+        w = self.window
+        worker = ImportWorker(w.db_path, paths, model, w)
+        dialog = QProgressDialog("Loading the spaCy model…", "Cancel", 0, 0, w)
         dialog.setObjectName("import_progress")
         dialog.setWindowTitle("Importing articles")
         dialog.setWindowModality(Qt.WindowModal)
@@ -88,22 +87,29 @@ class DatabasesMixin:
         worker.succeeded.connect(self._import_done)
         worker.failed.connect(self._import_failed)
         worker.finished.connect(dialog.close)
-        worker.finished.connect(lambda: self._workers.remove(worker) if worker in self._workers else None)
-        self._workers.append(worker)
+        worker.finished.connect(lambda: self.workers.remove(worker) if worker in self.workers else None)
+        self.workers.append(worker)
         dialog.setMinimumWidth(380)
         self.import_dialog = dialog
-        if self.document is None:
-            self.article.setPlaceholderText("Importing articles; the first one opens when they are stored…")
+        if w.document is None:
+            w.article.setPlaceholderText("Importing articles; the first one opens when they are stored…")
         dialog.show()
         worker.start()
         return worker
 
+    def stop_imports(self) -> None:
+        """Closing the window: cancel running imports and wait for them (they keep what they stored)."""
+        for worker in list(self.workers):
+            worker.cancel()
+            worker.wait(10_000)
+
     def _import_done(self, report) -> None:
+        w = self.window
         self.import_dialog.close()
-        self.article.setPlaceholderText(NO_DOCUMENT)
-        self.reload_view()
-        if self.document is None:
-            self.open_document(self._first_document())
+        w.article.setPlaceholderText(NO_DOCUMENT)
+        w.reload_view()
+        if w.document is None:
+            w.open_document(w.first_document())
         n = len(report.added)
         parts = [f"Imported {n} article{'s' if n != 1 else ''}"]
         if report.interrupted:
@@ -112,16 +118,17 @@ class DatabasesMixin:
             parts.append(f"{report.duplicates} already in the corpus")
         if report.rejected:
             parts.append(f"{len(report.rejected)} rejected")
-        self.notify(", ".join(parts) + ".", error=bool(report.rejected))
+        w.notify(", ".join(parts) + ".", error=bool(report.rejected))
         if report.rejected:
-            self._show_box("Some records were rejected", "\n".join(str(r) for r in report.rejected[:200]))
-        self.import_finished.emit(report)
+            w.show_box("Some records were rejected", "\n".join(str(r) for r in report.rejected[:200]))
+        w.import_finished.emit(report)
 
     def _import_failed(self, message: str, details: str) -> None:
+        w = self.window
         self.import_dialog.close()
-        self.article.setPlaceholderText(NO_DOCUMENT)
-        self.reload_view()
-        self.notify(message, error=True)
+        w.article.setPlaceholderText(NO_DOCUMENT)
+        w.reload_view()
+        w.notify(message, error=True)
         if details:
-            self._show_box("Import failed", f"{message}\n\n{details[-4000:]}")
-        self.import_finished.emit(None)
+            w.show_box("Import failed", f"{message}\n\n{details[-4000:]}")
+        w.import_finished.emit(None)

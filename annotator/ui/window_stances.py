@@ -44,14 +44,14 @@ class WindowStances(QObject):
         self.scheme_dialog = None
         self._dark = False
         self._caret: int | None = None  # where the stance key was pressed, given back when the form closes
-        a = window._action
-        self.act_tag = a("Tag a &stance here", self.tag_here, ["S"], local=True,
+        a = window.add_action
+        self.act_tag = a("Tag a &stance here", self.tag_here, ["S"], local=True, menu="&Edit", section="Stances",
                          tip="The sentence at the caret (or the selected quote) becomes the evidence of a new stance")
-        self.act_document = a("Stance of the whole &article", self.tag_document, ["Shift+S"], local=True,
-                              tip="The article's overall stance on a target, with no evidence span")
-        self.act_scheme = a("Stance &targets and values…", self.show_scheme,
+        self.act_document = a("Stance of the whole &article", self.tag_document, ["Shift+S"], local=True, menu="&Edit",
+                              section="Stances", tip="The article's overall stance on a target, with no evidence span")
+        self.act_scheme = a("Stance &targets and values…", self.show_scheme, menu="&Edit",
                             tip="Add, rename, merge, hide or remove stance targets and values")
-        self.act_focus = a("Go to stance list", self.focus_list, ["Ctrl+4"])
+        self.act_focus = a("Go to stance list", self.focus_list, ["Ctrl+4"], menu="&View", section="Stances")
         window.corpus_opened.connect(self.bind)
         window.document_opened.connect(self._document_opened)
         window.labels_changed.connect(self._recolour)  # also sent after a theme change
@@ -63,7 +63,7 @@ class WindowStances(QObject):
         w = self.window
         old = self.panel
         index = w.side.indexOf(old) if old is not None else -1
-        panel = StancePanel(w.corpus, w.undo_stack, push=w.push)
+        panel = StancePanel(w.edits)
         panel.setObjectName("stance_panel")
         panel.tree.addActions([self.act_tag, self.act_document])
         panel.evidence_selected.connect(self._show_evidence)

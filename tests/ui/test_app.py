@@ -73,13 +73,15 @@ def test_open_another_database_and_refuse_a_broken_one(seeded_db, tmp_path, open
     w = open_window(seeded_db)
     qtbot.keyClick(w.article, Qt.Key_Tab)
     qtbot.keyClick(w.article, Qt.Key_Delete)
-    assert w.undo_stack.count() == 1
+    assert w.edits.count() == 1
     other = tmp_path / "other.db"
     shutil.copyfile(seeded_db, other)
     with Corpus(other) as c:
         c.apply(c.plan_set_status(1, "accepted"))
     assert w.open_database(other)
-    assert w.db_path == other.resolve() and w.undo_stack.count() == 0
+    # the other corpus's own history comes with it: its last edit can be undone, the first corpus's cannot
+    assert w.db_path == other.resolve() and w.edits.count() == 1
+    assert w.session.history.undo_text() == "mark accepted"
     assert w.docs.progress.text() == "1 / 5 accepted"
     assert w.windowTitle().startswith("other.db")
     assert w.recent_databases()[:2] == [str(other.resolve()), str(seeded_db.resolve())]

@@ -107,7 +107,7 @@ def test_a_new_entity_replaces_the_ones_it_overlaps_and_undo_brings_them_back(ui
     whole = (ui.text.index("Steve Witkoff"), ui.text.index("Jared Kushner") + len("Jared Kushner"), "PERSON")
     assert whole in after and len(after) == len(before) - 1
     assert ui.shown() == ui.expected_shown()
-    assert w.undo_stack.count() == 1
+    assert w.edits.count() == 1
     ui.key(Qt.Key_Z, Qt.ControlModifier)
     assert ui.db_spans() == before and ui.shown() == ui.expected_shown()
     ui.key(Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
@@ -156,14 +156,14 @@ def test_refused_edits_say_why_and_keep_the_undo_stack_clean(ui):
     first = w.article.current()
     ui.key(Qt.Key_G)  # it is GPE already
     assert "already GPE" in w.notice.label.text()
-    assert w.undo_stack.count() == 0
+    assert w.edits.count() == 0
     ui.click_at(ui.text.index("continue"))  # not an entity
     ui.key(Qt.Key_Delete)
     assert "No entity here" in w.notice.label.text()
     ui.select(first.end, first.end + 1)  # a lone space
     ui.key(Qt.Key_P)
     assert "only spaces" in w.notice.label.text()
-    assert w.undo_stack.count() == 0
+    assert w.edits.count() == 0
 
 
 def test_a_locked_database_refuses_the_edit_with_a_message_and_the_view_stays_true(ui):
@@ -177,7 +177,7 @@ def test_a_locked_database_refuses_the_edit_with_a_message_and_the_view_stays_tr
         first = w.article.current()
         ui.key(Qt.Key_O)
         assert "busy" in w.notice.label.text() and "Not saved" in w.notice.label.text()
-        assert w.undo_stack.count() == 0
+        assert w.edits.count() == 0
         assert any(box.isVisible() and "busy" in box.text() for box in w._message_boxes)
         assert not w.statusBar().currentMessage().startswith("saved")
     finally:
@@ -200,4 +200,4 @@ def test_a_read_only_database_refuses_the_edit(ui):
     ui.key(Qt.Key_Delete)
     assert "read-only" in w.notice.label.text() and "Not saved" in w.notice.label.text()
     assert ui.db_spans() == before and ui.shown() == ui.expected_shown()
-    assert w.undo_stack.count() == 0
+    assert w.edits.count() == 0

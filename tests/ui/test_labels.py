@@ -5,7 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from annotator.core.scheme import DEFAULT_LABELS
 from annotator.session import Corpus
+
+ORG_COLOUR = next(lb.color for lb in DEFAULT_LABELS if lb.name == "ORG")
 
 
 def db_labels(path):
@@ -84,11 +87,11 @@ def test_recolour_rekey_and_hide_in_one_apply_is_one_undo_step(ui, qtbot):
     assert "CARDINAL" not in w.legend.chips
     assert "CARDINAL" not in [a.text() for a in w.label_menu.actions()]
     # undo: one step per apply
-    w.undo_stack.undo()
+    w.edits.undo()
     assert not db_labels(w.db_path)["CARDINAL"].hidden
-    w.undo_stack.undo()  # the ORG relabel
-    w.undo_stack.undo()  # colour and key together
-    assert db_labels(w.db_path)["ORG"].color == "#9ec5f8" and db_labels(w.db_path)["ORG"].key == "o"
+    w.edits.undo()  # the ORG relabel
+    w.edits.undo()  # colour and key together
+    assert db_labels(w.db_path)["ORG"].color == ORG_COLOUR and db_labels(w.db_path)["ORG"].key == "o"
 
 
 def test_add_a_label_and_use_it(ui, qtbot):

@@ -22,7 +22,7 @@ def test_a_failing_listener_reports_the_bug_but_the_edit_counts_as_saved(ui, mon
     ui.key(Qt.Key_O if new_label == "ORG" else Qt.Key_P)
     assert len(reported) == 1 and "a bug in some panel" in repr(reported[0].__cause__)
     assert w.statusBar().currentMessage().startswith("saved · relabel")
-    assert w.undo_stack.count() == 1 and w.undo_stack.canUndo()
+    assert w.edits.count() == 1 and w.session.history.can_undo()
     with Corpus(w.db_path, read_only=True) as fresh:
         assert fresh.span(span.id).label == new_label
     assert w.article.spans[span.id].label == new_label  # the window's own view still drew it

@@ -81,3 +81,34 @@ def test_marks_are_drawn_over_entities_without_hiding_their_colours(tmp_path, op
     assert drive(w).shown() == drive(w).pieces(TEXT, spans)  # the entities are still drawn as before
     w.article.set_marks("evidence", [], None)
     assert not any(r.format.fontUnderline() for r in w.article.document().begin().layout().formats())
+
+
+def test_labels_titles_and_entity_text_with_markup_show_literally_in_labels_and_tooltips(tmp_path, open_window, drive):
+    """No rich text anywhere: the status bar's position label, tooltips of the lists, the legend and the article."""
+    from PySide6 import QtGui
+    from PySide6.QtGui import QTextDocumentFragment
+
+    from annotator.ui.entity_list import TOOLTIP
+
+    path = tmp_path / "markup.db"
+    text = "Talks: <img src=x> met <b>Kyiv</b> today."
+    start = text.index("<b>Kyiv</b>")
+    with Corpus(path) as corpus:
+        store_records(corpus, [Record(text, "<i>title</i>", spans=[(start, start + 11, "<b>BOLD</b>")], source="m.jsonl", line=1)])
+    w = open_window(path)
+    ui = drive(w)
+    ui.key(Qt.Key_Tab)
+
+    def shown(tip: str) -> str:
+        return QTextDocumentFragment.fromHtml(tip).toPlainText() if QtGui.Qt.mightBeRichText(tip) else tip
+
+    assert w.position_label.textFormat() == Qt.PlainText
+    assert "<b>BOLD</b> “<b>Kyiv</b>”" in w.position_label.text()
+    entity_tip = w.entities.model_.data(w.entities.model_.index(0, 0), TOOLTIP)
+    assert shown(entity_tip).startswith("<b>BOLD</b> [")
+    doc_tip = w.docs.model.data(w.docs.model.index(0, 0), Qt.ToolTipRole)
+    assert shown(doc_tip) == "#1  <i>title</i>"
+    chip = w.legend.chips["<b>BOLD</b>"]
+    assert shown(chip.toolTip()).startswith("<b>BOLD</b>: select text")
+    fmt = w.article.highlighter.format_for("<b>BOLD</b>")
+    assert shown(fmt.toolTip()) == "<b>BOLD</b>"

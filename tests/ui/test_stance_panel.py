@@ -2,12 +2,14 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMainWindow
 
 from annotator.core.records import Record
 from annotator.session.importer import store_records
+from annotator.session.session import Session
+from annotator.ui.edits import EditRunner
 from annotator.ui.stance_panel import StancePanel
 
 TEXT = (
@@ -38,11 +40,9 @@ def doc(empty_corpus):
 @pytest.fixture
 def panel(qtbot, doc):
     corpus, d = doc
-    stack = QUndoStack()
     window = QMainWindow()
-    p = StancePanel(corpus, stack)
+    p = StancePanel(EditRunner(Session(corpus)))
     window.setCentralWidget(p)
-    window.stack = stack  # keep the stack alive as long as the window
     qtbot.addWidget(window)
     window.resize(700, 800)
     window.show()
@@ -84,9 +84,9 @@ def test_stance_key_tags_the_sentence_with_the_nearest_speaker_then_undo_redo(qt
     assert tree_rows(panel) == [f"{CEASE} (1)", ("Zelensky", "FAVOR", "Zelensky said the ceasefire must hold.")]
     assert panel.selected_stance().target == CEASE
     assert panel.evidence_spans() == [(*at("Zelensky said the ceasefire must hold."), f"{CEASE}=FAVOR")]
-    panel.undo_stack.undo()
+    panel.edits.undo()
     assert stances(panel) == [] and tree_rows(panel) == []
-    panel.undo_stack.redo()
+    panel.edits.redo()
     assert tree_rows(panel) == [f"{CEASE} (1)", ("Zelensky", "FAVOR", "Zelensky said the ceasefire must hold.")]
 
 
@@ -124,7 +124,7 @@ def test_change_holder_target_and_value_of_a_record_and_undo(qtbot, panel):
         "Rustem Umerov", TEXT.index("Rustem"), CEASE, "NEUTRAL", "rejects the plan")
     assert st.holder_span_id is not None
     assert tree_rows(panel)[1] == ("Rustem Umerov", "NEUTRAL", "Russia rejected the plan.")
-    panel.undo_stack.undo()
+    panel.edits.undo()
     assert panel.corpus.stances(panel.doc_id) == original
 
 
@@ -167,7 +167,7 @@ def test_no_target_or_no_value_cannot_be_saved(qtbot, panel):
     assert panel.editor.error.text() == "pick a target: press its number"
     key(panel.editor, "2", Qt.Key.Key_Return)
     assert panel.editor.error.text() == "pick a value: f FAVOR, a AGAINST, n NEUTRAL"
-    assert stances(panel) == [] and panel.undo_stack.count() == 0
+    assert stances(panel) == [] and panel.edits.count() == 0
     with qtbot.waitSignal(panel.editing_finished):
         key(panel.editor, Qt.Key.Key_Escape)
     assert not panel.editor.isVisible()
@@ -199,7 +199,7 @@ def test_selecting_records_shows_their_evidence_and_delete_key_deletes(qtbot, pa
     panel.tree.setFocus()
     key(panel.tree, Qt.Key.Key_Delete)
     assert [s[1] for s in stances(panel)] == [CEASE]
-    panel.undo_stack.undo()
+    panel.edits.undo()
     assert sorted(s[1] for s in stances(panel)) == [CEASE, PEACE]
 
 
@@ -254,7 +254,7 @@ def test_scheme_dialog_rename_merge_hide_and_undo(qtbot, panel):
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
     assert [s[1] for s in stances(panel)] == [PEACE, PEACE] and CEASE not in panel.corpus.stance_targets()
     assert tree_rows(panel)[0] == f"{PEACE} (2)"
-    panel.undo_stack.undo()
+    panel.edits.undo()
     assert sorted(s[1] for s in stances(panel)) == [CEASE, PEACE]
     # hide: no longer offered to new stances, still on its record
     dialog.targets.setCurrentRow(names.index(CEASE))
@@ -290,7 +290,7 @@ def test_undo_of_a_record_changed_elsewhere_is_refused_with_a_message(qtbot, pan
     finally:
         other.close()
     with qtbot.waitSignal(panel.message) as said:
-        panel.undo_stack.undo()
+        panel.edits.undo()
     assert said.args[0].startswith("cannot undo add stance") and "changed elsewhere" in said.args[0]
     assert [s[2] for s in stances(panel)] == ["AGAINST"]  # the other edit is kept
-    assert panel.undo_stack.count() == 0  # the stale command is dropped, redo cannot replay it
+    assert panel.edits.count() == 0  # the stale command is dropped, redo cannot replay it

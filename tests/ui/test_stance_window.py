@@ -192,7 +192,7 @@ def test_undo_and_redo_are_one_history_with_entities_and_cross_documents(ui, qtb
     ui.key(Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     ui.key(Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
     assert w.doc_id == second and db_stances(w) == [("the article", False, "NATO membership for Ukraine", "AGAINST", None, "")]
-    assert w.undo_stack.count() == 3
+    assert w.edits.count() == 3
 
 
 def test_deleting_or_resizing_the_holder_entity_keeps_the_stance_and_undo_relinks(ui, qtbot):
@@ -222,14 +222,14 @@ def test_deleting_or_resizing_the_holder_entity_keeps_the_stance_and_undo_relink
 
 def test_a_stance_needs_a_target_and_a_value(ui, qtbot):
     w, panel = ui.window, ui.window.stance.panel
-    depth = w.undo_stack.count()
+    depth = w.edits.count()
     ui.click_at(ui.text.index("talks would"))
     ui.key(Qt.Key_S)
     press(qtbot, Qt.Key_Return)
     assert panel.editor.error.text() == "pick a target: press its number"
     press(qtbot, Qt.Key_3, Qt.Key_Return)
     assert panel.editor.error.text() == "pick a value: f FAVOR, a AGAINST, n NEUTRAL"
-    assert panel.editor.isVisible() and db_stances(w) == [] and w.undo_stack.count() == depth
+    assert panel.editor.isVisible() and db_stances(w) == [] and w.edits.count() == depth
     press(qtbot, Qt.Key_Escape)
     assert not panel.editor.isVisible() and w.article.hasFocus() and db_stances(w) == []
 
