@@ -94,7 +94,7 @@ class ProdigyReader(JsonlReader):
 
     def detect(self, head: bytes) -> bool:
         obj = first_object(head)
-        return bool(obj) and any(k in obj for k in ("spans", "answer", "_input_hash", "_task_hash", "_view_id", "relations"))
+        return bool(obj) and any(k in obj for k in ("spans", "answer", "_input_hash", "_task_hash", "_view_id"))
 
 
 class DoccanoReader(JsonlReader):

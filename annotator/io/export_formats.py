@@ -86,6 +86,9 @@ class ProdigyExport(_TextExport):
                  "head_span": _span(*r["head"], starts, ends), "child_span": _span(*r["child"], starts, ends)}
                 for r in item.relations
             ]
+        for key in ("_input_hash", "_task_hash"):  # Prodigy's own keys come back as they were
+            if key in item.tool:
+                task[key] = item.tool[key]
         if item.status in ANSWER:
             task["answer"] = ANSWER[item.status]
         task[OURS] = ours(item)
@@ -111,6 +114,8 @@ class DoccanoExport(_TextExport):
 
     def render(self, doc: Doc, item: ExportDoc) -> str:
         record = {"text": item.text, "label": [[s, e, lb] for s, e, lb in item.spans], "meta": item.meta, OURS: ours(item)}
+        if "id" in item.tool:
+            record["id"] = item.tool["id"]
         return srsly.json_dumps(record) + "\n"
 
 

@@ -43,6 +43,7 @@ class ExportDoc:
     rejected: list[tuple[int, int, str]] = field(default_factory=list)  # "NOT that label": never an entity
     relations: list[dict] = field(default_factory=list)  # {"head": (s, e, label), "child": ..., "label"}
     split_entities: int = 0  # entities inside a token: the token was split at their edges
+    tool: dict = field(default_factory=dict)  # the source tool's own keys, kept apart from meta (ids, hashes)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ def record_from_obj(obj: object, source: str, lineno: int, options=None) -> Reco
     cats = categories_in(obj)
     binary = obj.get("_is_binary") is True or (obj.get("_view_id") == "ner" and "answer" in obj)
     status = _status(obj, spans is not None, cats is not None)
+    if spans is None and status in (ACCEPTED, SKIPPED) and obj.get("answer") is not None:
+        spans = []  # gold with no entities: the annotator saw none, so the model must not add any
     rejected: list = []
     if binary and spans is not None:
         if obj.get("answer") == "reject":

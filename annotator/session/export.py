@@ -299,11 +299,12 @@ def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) ->
 
 def _load_format_data(corpus: Corpus, items: dict[int, ExportDoc], first: int, last: int) -> None:
     """Kept tokens, rejected spans and relations of a page of documents (see migration 0005_formats)."""
-    for doc_id, tokens in corpus.db.execute(
-        "SELECT doc_id, tokens FROM document_formats WHERE doc_id BETWEEN ? AND ? AND tokens IS NOT NULL", [first, last]
+    for doc_id, tokens, tool in corpus.db.execute(
+        "SELECT doc_id, tokens, tool FROM document_formats WHERE doc_id BETWEEN ? AND ?", [first, last]
     ):
         if doc_id in items:
-            items[doc_id].tokens = [tuple(t) for t in json.loads(tokens)]
+            items[doc_id].tokens = [tuple(t) for t in json.loads(tokens)] if tokens else None
+            items[doc_id].tool = json.loads(tool or "{}")
     for doc_id, start, end, label in corpus.db.execute(
         "SELECT doc_id, start, end, label FROM rejected_spans WHERE doc_id BETWEEN ? AND ? ORDER BY doc_id, start", [first, last]
     ):
