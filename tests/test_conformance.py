@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import pytest
-import srsly
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 

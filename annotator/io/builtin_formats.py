@@ -11,7 +11,7 @@ from pathlib import Path
 
 from annotator.core.records import Record, Rejection, title_from_text
 from annotator.core.spans import normalize_newlines
-from annotator.io.decoding import bom_of, bom_reason, utf8_reason
+from annotator.io.decoding import bom_of, bom_reason, shown, utf8_reason
 from annotator.io.formats import READERS, WRITERS
 
 JSONL = (".jsonl", ".ndjson", ".json-lines")
@@ -73,7 +73,7 @@ def read_txt(path: Path, source: str) -> Record | Rejection:
     if "\r" in text:
         text, _ = normalize_newlines(text)
         notes.append("line breaks \\r\\n (or \\r) changed to \\n")
-    return Record(text=text, title=title_from_text(text), meta={"file": path.name}, spans=None, source=source, line=0, notes=notes)
+    return Record(text=text, title=title_from_text(text), meta={"file": shown(path.name)}, spans=None, source=source, line=0, notes=notes)
 
 
 class JsonlReader(_Base):

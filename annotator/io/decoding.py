@@ -49,3 +49,10 @@ def check_encodable(value: str, what: str, say_where: bool = True) -> None:
         where = f" at character {err.start}" if say_where else ""
         code = ord(value[err.start])
         raise Invalid(f"{what} has an unpaired surrogate \\u{code:04x}{where} (a broken \\u escape)") from None
+
+
+def shown(path) -> str:
+    """A path as text that can be printed and stored: undecodable bytes of a file name become U+FFFD."""
+    import os
+
+    return os.fsencode(path).decode("utf-8", "replace")

@@ -12,12 +12,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from annotator.core.records import Record, Rejection
+from annotator.io.decoding import shown
 from annotator.io.formats import Reader, ReadOptions, choose_reader, read_head, reader, suffixes, supported
-
-
-def shown(path: Path | str) -> str:
-    """A path as text that can be printed and stored: undecodable bytes of a file name become U+FFFD."""
-    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def read_paths(
