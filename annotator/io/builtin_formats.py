@@ -12,7 +12,7 @@ from pathlib import Path
 from annotator.core.records import Record, Rejection, title_from_text
 from annotator.core.spans import normalize_newlines
 from annotator.io.decoding import bom_of, bom_reason, shown, utf8_reason
-from annotator.io.formats import READERS, WRITERS
+from annotator.io.registries import READERS, WRITERS
 
 JSONL = (".jsonl", ".ndjson", ".json-lines")
 MAX_TEXT_BYTES = 20_000_000  # 4 bytes a character at most: a longer file cannot be under the 5M-character limit
@@ -78,18 +78,21 @@ def read_txt(path: Path, source: str) -> Record | Rejection:
 
 class JsonlReader(_Base):
     name = "jsonl"
-    description = 'JSON Lines: {"text", "meta"} a line, with Prodigy or doccano spans if present'
-    suffixes = JSONL
+    description = 'JSON Lines (or a JSON array): {"text", "meta"} a record, with Prodigy or doccano spans if present'
+    suffixes = (*JSONL, ".json")
 
     def read(self, path: Path, source: str, options=None) -> Iterator[Record | Rejection]:
-        from annotator.io.readers_jsonl import read_jsonl
+        from annotator.io.readers_jsonl import read_json_array, read_jsonl
 
+        if path.suffix.lower() == ".json":
+            return read_json_array(path, source, options)
         return read_jsonl(path, source, options)
 
 
 class ProdigyReader(JsonlReader):
     name = "prodigy"
     description = "Prodigy tasks (db-out JSONL): spans, answer, binary ner.teach answers, relations"
+    suffixes = JSONL
     priority = 20
 
     def detect(self, head: bytes) -> bool:
@@ -105,16 +108,9 @@ class DoccanoReader(JsonlReader):
 
     def detect(self, head: bytes) -> bool:
         obj = first_object(head)
-        if obj is None:
-            return head.lstrip().startswith((b"[", b"{"))  # a JSON array of records is doccano's JSON export
+        if obj is None:  # an empty array, or a first record beyond the head: doccano's JSON export is an array
+            return head.lstrip(b" \t\r\n\xef\xbb\xbf").startswith(b"[")
         return any(k in obj for k in ("entities", "label", "labels")) or isinstance(obj.get("data"), str)
-
-    def read(self, path: Path, source: str, options=None) -> Iterator[Record | Rejection]:
-        from annotator.io.readers_jsonl import read_json_array, read_jsonl
-
-        if path.suffix.lower() == ".json":
-            return read_json_array(path, source, options)
-        return read_jsonl(path, source, options)
 
 
 class LabelStudioReader(DoccanoReader):

@@ -20,7 +20,7 @@ from pathlib import Path
 from annotator.core.model import ACCEPTED, IN_PROGRESS
 from annotator.core.records import Record, Rejection
 from annotator.io.decoding import bom_of, bom_reason
-from annotator.io.json_records import finish
+from annotator.io.record_build import finish
 
 SCHEMES = ("auto", "iob1", "iob2", "biluo")
 DOCSTART = "-DOCSTART-"

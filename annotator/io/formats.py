@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+import annotator.io.builtin_formats  # noqa: F401  (registers the built-in readers and writers)
 from annotator.core.records import Record, Rejection
 from annotator.core.registry import Registry
+from annotator.io.registries import READERS, WRITERS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -75,16 +77,8 @@ class Writer(Protocol):
     def abort(self) -> None: ...
 
 
-def _builtins() -> None:
-    import annotator.io.builtin_formats  # noqa: F401  (registers on import)
-
-
 def _instance(item):
     return item() if isinstance(item, type) else item
-
-
-READERS: Registry[Reader] = Registry("annotator.readers", "input format", builtins=_builtins)
-WRITERS: Registry[type] = Registry("annotator.writers", "export format", builtins=_builtins)
 
 
 def reader(name: str) -> Reader:

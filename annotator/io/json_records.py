@@ -16,17 +16,14 @@ Policy for fields the formats disagree on:
 
 from __future__ import annotations
 
-import json
-
 from annotator.core.model import ACCEPTED, IN_PROGRESS, NEW, SKIPPED, STATUSES
 from annotator.core.records import Record, Relation, title_from_text
-from annotator.core.spans import normalize_newlines
 from annotator.io.decoding import Invalid, check_encodable
 from annotator.io.input_spans import categories_in, json_type, read_spans, shorten, span_key
+from annotator.io.record_build import OURS, check_meta, finish
 
 ANSWERS = {"accept": ACCEPTED, "reject": IN_PROGRESS, "ignore": SKIPPED}
 TOOL_KEYS = ("_input_hash", "_task_hash", "_view_id", "_session_id", "_annotator_id", "_timestamp", "_is_binary")
-OURS = "_annotator"  # what our exports write beside the record: status, title, doc_id, source
 LEGACY_OURS = ("doc_id", "title", "status")  # exports before this version mixed these into meta
 
 
@@ -34,7 +31,7 @@ def record_from_obj(obj: object, source: str, lineno: int, options=None) -> Reco
     if not isinstance(obj, dict):
         raise Invalid(f'not a JSON object (got {json_type(obj)}): each record must be one object with a "text" field')
     if isinstance(obj.get("data"), dict) and ("annotations" in obj or "predictions" in obj):
-        from annotator.io.labelstudio import record_from_task
+        from annotator.io.labelstudio import record_from_task  # a Label Studio task inside a JSON file
 
         return record_from_task(obj, source, lineno, options)
     notes: list[str] = []
@@ -81,43 +78,6 @@ def record_from_obj(obj: object, source: str, lineno: int, options=None) -> Reco
     )
 
 
-def finish(rec: Record) -> Record:
-    """Normalise line breaks (moving every offset along, and saying so) and set the title."""
-    if "\r" in rec.text:
-        rec.notes.append("line breaks \\r\\n (or \\r) changed to \\n; offsets shifted to match")
-        rec.text, rec.spans, rec.rejected_spans, rec.relations, rec.tokens, rec.stances = _shift(rec)
-    if rec.spans is not None:
-        if rec.span_origins is not None:
-            pairs = sorted(zip(rec.spans, rec.span_origins))
-            rec.spans, rec.span_origins = [p[0] for p in pairs], [p[1] for p in pairs]
-        else:
-            rec.spans = sorted(rec.spans)
-    rec.title = title_from_text(rec.title) if rec.title else title_from_text(rec.text)
-    return rec
-
-
-def _shift(rec: Record):
-    pairs: list[tuple[int, int]] = []
-    spans = rec.spans or []
-    pairs += [(s, e) for s, e, _ in spans]
-    pairs += [(s, e) for s, e, _ in rec.rejected_spans]
-    for r in rec.relations:
-        pairs += [r.head[:2], r.child[:2]]
-    pairs += list(rec.tokens or [])
-    pairs += [(s, e) for _, _, s, e in rec.stances if s is not None]
-    text, moved = normalize_newlines(rec.text, pairs)
-    it = iter(moved)
-    new_spans = [(*next(it), lb) for _, _, lb in spans] if rec.spans is not None else None
-    rejects = [(*next(it), lb) for _, _, lb in rec.rejected_spans]
-    relations = []
-    for r in rec.relations:
-        head, child = next(it), next(it)
-        relations.append(Relation((*head, r.head[2]), (*child, r.child[2]), r.label))
-    tokens = [next(it) for _ in rec.tokens] if rec.tokens is not None else None
-    stances = [(t, v, *next(it)) if s is not None else (t, v, None, None) for t, v, s, _ in rec.stances]
-    return text, new_spans, rejects, relations, tokens, stances
-
-
 def text_of(obj: dict, text_key: str | None = None) -> str:
     key = text_key or "text"
     if key not in obj and text_key is None and isinstance(obj.get("data"), str):
@@ -151,17 +111,6 @@ def _ours(obj: dict, meta: dict) -> dict | None:
         # an export of an earlier version: take our keys back out of the user's meta
         return {k: meta.pop(k) for k in (*LEGACY_OURS, "source") if k in meta}
     return None
-
-
-def check_meta(meta: dict) -> None:
-    # the store writes meta as JSON; make sure it can, so the failure is this line's, not the batch's
-    try:
-        dumped = json.dumps(meta, ensure_ascii=False)
-    except RecursionError:
-        raise Invalid('"meta" is nested too deeply') from None
-    except (TypeError, ValueError) as err:
-        raise Invalid(f'"meta" cannot be stored: {err}') from None
-    check_encodable(dumped, '"meta"', say_where=False)
 
 
 def _status(obj: dict, has_spans: bool, classification: bool) -> str:

@@ -17,7 +17,7 @@ from annotator.core.model import ACCEPTED, NEW, SKIPPED, STATUSES
 from annotator.core.records import Record, Relation
 from annotator.io.decoding import Invalid, check_encodable
 from annotator.io.input_spans import json_type, shorten
-from annotator.io.json_records import OURS, check_meta, finish
+from annotator.io.record_build import OURS, check_meta, finish
 
 ORIGIN = "labelstudio"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from annotator.core.model import ACCEPTED, IN_PROGRESS
 from annotator.core.records import Record, Rejection
-from annotator.io.json_records import finish
+from annotator.io.record_build import finish
 
 STANCE_KEY = "stance"
 
