@@ -57,7 +57,7 @@ def test_export_formats_and_errors(tmp_path):
     corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 1, 4, 'ORG')", [doc_id])
     proc = annotator("export", "--db", "a.db", "--out", "split", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "1 entities lie inside a token" in proc.stderr
+    assert "1 entity lies inside a token" in proc.stderr
     assert json.loads((tmp_path / "split" / "manifest.json").read_text())["entities_inside_tokens"] == 1
 
     # a span that overlaps another cannot be exported: the export fails and says which

@@ -105,7 +105,7 @@ def test_an_entity_inside_a_token_is_exported_by_splitting_the_token(gold, tmp_p
     doc_id, start, end = misaligned(gold)
     result = export_corpus(gold, ExportOptions(out=tmp_path / "out"))
     assert result.split_entities == 1 and not result.problems
-    assert any("1 entities lie inside a token" in n for n in result.notes)
+    assert any("1 entity lies inside a token" in n for n in result.notes)
     manifest = json.loads((result.folder / "manifest.json").read_text())
     assert manifest["entities_inside_tokens"] == 1
     text = gold.document(doc_id).text

@@ -113,7 +113,8 @@ class ExportResult:
         parts = [f"{name}: {s.documents} documents, {sum(s.entities.values())} entities" for name, s in self.splits.items()]
         lines = [f"exported {self.fmt} to {self.folder} ({'; '.join(parts)}) in {self.seconds:.1f} s"]
         if self.checks:
-            lines.append("checks (as spacy debug data): " + ("; ".join(str(c) for c in self.checks)))
+            lines.append("checks (as spacy debug data):")
+            lines += [f"  {c}" for c in self.checks]
         return "\n".join(lines)
 
 
@@ -410,7 +411,8 @@ class _Run:
                          + (": config.cfg evaluates on the train set, so its scores say nothing about new text; "
                             "add documents or raise --dev for a real evaluation." if self.options.fmt == "spacy" else "."))
         if self.split_entities:
-            notes.append(f"{self.split_entities} entities lie inside a token (e.g. Kyiv in Kyiv‘s): the exported tokens are split "
+            lie = "entity lies" if self.split_entities == 1 else "entities lie"
+            notes.append(f"{self.split_entities} {lie} inside a token (e.g. Kyiv in Kyiv‘s): the exported tokens are split "
                          "at their edges, so none is lost; spaCy's Example aligns them with a model's own tokens in training.")
         lang = self.nlp.lang
         if self.options.fmt == "spacy":

@@ -11,8 +11,8 @@ from annotator.io.formats import READERS, ReadOptions, describe
 from annotator.session.imports import ImportOptions
 
 STATUS_CHOICES = [
-    ("As the file says (Prodigy answer, our own export), else new", None),
-    ("Accepted: the file is gold (e.g. doccano, CoNLL without a status)", "accepted"),
+    ("As the file says, else new", None),
+    ("Accepted: the file is gold", "accepted"),
     ("In progress", "in_progress"),
     ("New", "new"),
 ]
@@ -44,12 +44,14 @@ class ImportOptionsDialog(QDialog):
         form.addRow("Status:", self.status_combo)
         form.addRow("Same text twice:", self.duplicate_combo)
         form.addRow("Label Studio:", self.ls_combo)
-        note = QLabel(f"{n_files} file(s). Entities in the files are kept; texts without any are pre-annotated by the model.")
+        note = QLabel(f"{n_files} file(s). Entities in the files are kept; texts without any are pre-annotated by the model. "
+                      "doccano and CoNLL files say no status: choose Accepted when they are gold.")
         note.setTextFormat(Qt.PlainText)
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
         self.import_button = buttons.addButton("Import", QDialogButtonBox.AcceptRole)
         self.import_button.setDefault(True)
+        self.import_button.setFocus()
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

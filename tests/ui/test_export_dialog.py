@@ -78,7 +78,7 @@ def test_an_entity_inside_a_token_is_exported_and_said(qtbot, dialog, db, tmp_pa
     click_export(qtbot, dialog)
     assert dialog.error is None, dialog.error
     shown = dialog.status_label.text()
-    assert "1 entities lie inside a token" in shown and "checks (as spacy debug data)" in shown
+    assert "1 entity lies inside a token" in shown and "checks (as spacy debug data)" in shown
 
 
 def test_an_overlapping_span_is_shown_and_nothing_is_written(qtbot, dialog, db, tmp_path):
