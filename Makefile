@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export reliability palette clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export bench-agreement reliability palette clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -36,10 +36,13 @@ bench-ui: $(STAMP)
 bench-export: $(STAMP)
 	$(PY) benchmarks/bench_export.py
 
+bench-agreement: $(STAMP)
+	$(PY) benchmarks/bench_agreement.py
+
 palette: $(STAMP)
 	$(PY) benchmarks/palette.py
 
-bench: bench-import bench-ui bench-export
+bench: bench-import bench-ui bench-export bench-agreement
 
 reliability: $(STAMP)
 	$(PY) benchmarks/kill_harness.py --kills 1000

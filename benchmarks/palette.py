@@ -22,3 +22,5 @@ for view, name in enumerate(("light", "dark", "deuteranopia", "protanopia")):
 ratios = [palette.contrast(bg, palette.text_colour(bg, dark)) for c in every
           for dark, bg in ((False, c), (True, palette.dark_variant(c)))]
 print(f"text contrast: lowest {min(ratios):.2f}:1 (WCAG AA needs 4.5)")
+page = min(min(palette.delta_e(c, palette.PAGES[0]), palette.delta_e(palette.dark_variant(c), palette.PAGES[1])) for c in every)
+print(f"from the page: nearest {page:.1f} (at least {palette.MIN_FROM_PAGE})")

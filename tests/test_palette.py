@@ -45,6 +45,9 @@ def check(colours: dict[str, str], top: list[str]) -> list[str]:
         if d < 10:
             problems.append(f"{name}: most used {pair} only {d:.1f} apart")
     for label, colour in colours.items():
+        for page, bg in zip(palette.PAGES, (colour, palette.dark_variant(colour))):
+            if palette.delta_e(bg, page) < palette.MIN_FROM_PAGE:
+                problems.append(f"{label} {bg} does not stand out from the page {page}")
         for dark, bg in ((False, colour), (True, palette.dark_variant(colour))):
             ratio = palette.contrast(bg, palette.text_colour(bg, dark))
             if ratio < 4.5:

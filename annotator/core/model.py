@@ -8,6 +8,7 @@ NEW, IN_PROGRESS, ACCEPTED, SKIPPED = "new", "in_progress", "accepted", "skipped
 STATUSES = (NEW, IN_PROGRESS, ACCEPTED, SKIPPED)
 
 ANNOTATOR_ORIGIN = "annotator"
+ADJUDICATED_ORIGIN = "adjudicated"  # an entity a reviewer settled from analysts' versions (session.review)
 
 
 @dataclass(frozen=True)

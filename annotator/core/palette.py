@@ -20,15 +20,17 @@ from functools import lru_cache
 from coloraide import Color
 
 LIGHT_TEXT_ON_DARK = "#e6e6e6"  # the dark theme's text colour
+PAGES = ("#ffffff", "#1f2023")  # the article's background in the light and the dark theme
+MIN_FROM_PAGE = 12.0  # CIEDE2000: a highlight must stand out from the page it is on
 TEXT_CHOICES_LIGHT = ("#000000", "#ffffff")  # white only for a dark colour a user chose
 TEXT_CHOICES_DARK = (LIGHT_TEXT_ON_DARK, "#ffffff")
 MIN_CONTRAST = 4.5
 CVD = ("deutan", "protan")
 
 # The grid: lightness bands for the light theme, chroma levels and hues (degrees) in OKLCh.
-LIGHT_L = (0.62, 0.70, 0.78, 0.86, 0.94)
+LIGHT_L = (0.62, 0.68, 0.74, 0.80, 0.86, 0.92)
 CHROMA = (0.05, 0.09, 0.13, 0.17, 0.21)
-HUES = tuple(range(0, 360, 12))
+HUES = tuple(range(0, 360, 10))
 
 
 def _color(value: str | Color) -> Color:
@@ -37,11 +39,12 @@ def _color(value: str | Color) -> Color:
 
 def dark_variant(hex_colour: str) -> str:
     """The dark-theme background of a label colour: same hue, lightness mapped from [0.6, 1] to
-    [0.26, 0.54], chroma kept (fitted to sRGB), so light text stays readable on it."""
+    [0.30, 0.58] (light text stays readable on it; colours too near the dark page are not offered), chroma kept
+    (fitted to sRGB)."""
     c = _color(hex_colour).convert("oklch")
     lightness, chroma, hue = c["lightness"], c["chroma"], c["hue"]
-    mapped = 0.26 + (min(max(lightness, 0.6), 1.0) - 0.6) * 0.7
-    out = Color("oklch", [mapped, chroma * 0.9, hue if hue == hue else 0.0])  # NaN hue: a grey
+    mapped = 0.30 + (min(max(lightness, 0.6), 1.0) - 0.6) * 0.7
+    out = Color("oklch", [mapped, chroma, hue if hue == hue else 0.0])  # NaN hue: a grey
     return out.fit("srgb").convert("srgb").to_string(hex=True)
 
 
@@ -83,7 +86,8 @@ def candidates() -> tuple[str, ...]:
                 hex_colour = c.convert("srgb").to_string(hex=True)
                 dark = dark_variant(hex_colour)
                 if (contrast(hex_colour, text_colour(hex_colour, False)) >= MIN_CONTRAST
-                        and contrast(dark, text_colour(dark, True)) >= MIN_CONTRAST):
+                        and contrast(dark, text_colour(dark, True)) >= MIN_CONTRAST
+                        and delta_e(hex_colour, PAGES[0]) >= MIN_FROM_PAGE and delta_e(dark, PAGES[1]) >= MIN_FROM_PAGE):
                     out.append(hex_colour)
     return tuple(dict.fromkeys(out))
 

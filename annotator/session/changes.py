@@ -24,6 +24,7 @@ PRIMARY_KEYS = {
     "rejected_spans": "id",
     "relations": "id",
     "document_formats": "doc_id",
+    "review_decisions": "id",  # a review corpus's settled differences (session.review)
 }
 
 

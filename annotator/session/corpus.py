@@ -40,6 +40,7 @@ from annotator.storage.search import fts_query
 
 log = logging.getLogger("annotator.session")
 # counted where shown (an index range per row) rather than stored: see migration 0002
+UNFINISHED = "unfinished"  # a filter: new or in progress
 N_SPANS = "(SELECT count(*) FROM spans WHERE spans.doc_id = documents.id)"
 STANCE_COLS = (
     "id, doc_id, target, value, holder_text, holder_span_id, holder_start, holder_end, ev_start, ev_end, note, annotator"
@@ -186,7 +187,9 @@ class Corpus:
 
     def _filter_sql(self, status: str | None, search: str | None) -> tuple[str, list]:
         where, args = [], []
-        if status:
+        if status == UNFINISHED:
+            where.append("status IN ('new', 'in_progress')")
+        elif status:
             where.append("status = ?")
             args.append(status)
         query = fts_query(search) if search else None

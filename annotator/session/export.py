@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, Kind
-from annotator.core.model import ACCEPTED, ANNOTATOR_ORIGIN, IN_PROGRESS
+from annotator.core.model import ACCEPTED, ADJUDICATED_ORIGIN, ANNOTATOR_ORIGIN, IN_PROGRESS
 from annotator.core.registry import Registry
 from annotator.io.export_folder import AtomicFolder, FolderError, timestamped
 from annotator.io.export_spacy import INCORRECT_KEY, ExportDoc, Problem, build_doc, training_config
@@ -439,7 +439,9 @@ class _Run:
         return notes
 
     def _manifest(self, files: dict[str, list[str]], notes: list[str], lang: str) -> dict:
-        models = [o for o in self.origins if o != ANNOTATOR_ORIGIN and not o.startswith("file:")]
+        # people are not models: file spans, annotators, adjudication, Label Studio annotators (its predictions are models)
+        models = [o for o in self.origins if o not in (ANNOTATOR_ORIGIN, ADJUDICATED_ORIGIN) and not o.startswith("file:")
+                  and not (o.startswith("labelstudio:") and not o.startswith("labelstudio:prediction:"))]
         known = json.loads(self.corpus.meta("models", "[]") or "[]")
         return {
             "format": self.options.fmt,

@@ -124,6 +124,36 @@ class InstanceLock:
         raise DatabaseError(f"could not take the lock {self.path}: it keeps changing")
 
 
+def writer_of(db_path: str | Path) -> dict[str, str] | None:
+    """Who holds the writer lock of a database (pid, host, since, command), or None; takes nothing.
+
+    For readers that must not read a corpus while someone may still be changing it (agreement,
+    review): a shared flock on the lock file fails while a writer holds it, and the probe writes
+    nothing, not even the lock file."""
+    path = lock_path(Path(db_path))
+    with _guard:
+        if str(path.resolve()) in _held:
+            return {"pid": str(os.getpid()), "host": socket.gethostname(), "command": "this window"}
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None  # no lock file: nobody has it open for editing
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return _parse(_read(fd)) or {"pid": ""}
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return None
+
+
+def held_message(db_path: Path, holder: dict[str, str]) -> str:
+    """Who has a database open for editing, in the words of the lock message."""
+    return _locked_message(db_path, holder).split(". Close it there")[0]
+
+
 def _read(fd: int) -> str:
     try:
         return os.pread(fd, 4096, 0).decode("utf-8", "replace")

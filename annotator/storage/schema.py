@@ -217,6 +217,42 @@ def m0004_history_kind(db):
     )
 
 
+@migrations(name="0009_review")
+def m0009_review(db):
+    """Review corpora: every analyst's version of a document, and the reviewer's decisions.
+
+    `versions` is written once when a review corpus is built and never edited: it is what each
+    analyst said (spans and stances as JSON, their status and when they last changed it), kept
+    beside the adjudicated gold so who said what survives the review. `review_decisions` holds
+    one row per settled difference (take an analyst's version, both, reject, by hand); it is
+    edited only through Changes, so deciding is undoable like any edit. Ordinary corpora leave
+    both tables empty.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            annotator TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            ts TEXT NOT NULL DEFAULT '',
+            spans TEXT NOT NULL DEFAULT '[]',
+            stances TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (doc_id, annotator)
+        );
+        CREATE TABLE review_decisions (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            item TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            UNIQUE (doc_id, item)
+        );
+        """,
+    )
+
+
 # the default colours before the generated palette (annotator.core.palette), for 0013
 _OLD_DEFAULT_COLOURS = {
     "PERSON": "#f4a3a3", "ORG": "#9ec5f8", "GPE": "#a8e0a0", "NORP": "#f7d08a", "LOC": "#c7e8d0", "DATE": "#d9c2f0",

@@ -23,3 +23,27 @@ def fts_query(text: str) -> str | None:
     if text[-1:].isalnum():  # still typing the last word
         quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, one character for one (so offsets stay those of the text)."""
+    import unicodedata
+
+    return "".join((unicodedata.normalize("NFD", ch)[:1] or ch).lower() for ch in text)
+
+
+def search_hits(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the words of a search occur in a text, as the index matches them: whole words, case and
+    diacritics ignored, the last word also as the start of a word while it is being typed."""
+    tokens = TOKEN.findall(query or "")
+    if not tokens:
+        return []
+    folded = _fold(text)
+    last_is_prefix = query[-1:].isalnum()
+    hits = []
+    for i, token in enumerate(tokens):
+        word = re.escape(_fold(token))
+        tail = r"[^\W_]*" if (last_is_prefix and i == len(tokens) - 1) else ""
+        pattern = re.compile(rf"(?<![^\W_]){word}{tail}(?![^\W_])")
+        hits.extend(m.span() for m in pattern.finditer(folded))
+    return sorted(set(hits))

@@ -9,16 +9,28 @@ from __future__ import annotations
 import bisect
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip
 
 from annotator.core.model import ANNOTATOR_ORIGIN, EntitySpan, Label
 from annotator.core.offsets import OffsetMap
+from annotator.ui.air import AirLayout
 from annotator.ui.highlighter import EntityHighlighter
 from annotator.ui.plain import tip
 from annotator.ui.theme import entity_colours, reading_font
 
 LINE_CHARS = 78  # a comfortable line length for reading
+TAG_PAD = 3  # pixels either side of a label tag
 FLASH_COLOUR = "#f08c00"
 
 
@@ -28,6 +40,7 @@ def origin_text(origin: str) -> str:
 
 class ArticleView(QPlainTextEdit):
     current_changed = Signal(object)  # span id or None
+    font_changed = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -40,6 +53,8 @@ class ArticleView(QPlainTextEdit):
         self.setAutoFillBackground(True)
         self.setFont(reading_font())
         self.document().setDocumentMargin(28)
+        self.air = AirLayout(self.document())  # line spacing and paragraph gaps (see annotator/ui/air.py)
+        self.document().setDocumentLayout(self.air)
         self.setObjectName("article")
         self.highlighter = EntityHighlighter(self.document())
         self.text = ""
@@ -51,24 +66,57 @@ class ArticleView(QPlainTextEdit):
         self.current_id: int | None = None
         self._marks: dict[str, tuple[list[tuple[int, int]], QTextCharFormat]] = {}
         self._flash: tuple[int, int] | None = None  # a range framed for a moment (e.g. a stance's evidence)
+        # the selected stance: its holder framed and an arc from the holder to its evidence, as INCEpTION draws
+        self._link: tuple[tuple[int, int], tuple[int, int], QColor] | None = None
         self._flash_timer = QTimer(self, singleShot=True)
         self._flash_timer.timeout.connect(lambda: self.flash(None))
         self._loading = False
+        self.tags_shown = True
+        self.tag_font = QFont(self.font())
+        self._tag_widths: dict[str, int] = {}
         self.cursorPositionChanged.connect(self._caret_moved)
         self.selectionChanged.connect(self._caret_moved)
 
     # ---- content ------------------------------------------------------------
     def set_labels(self, labels: list[Label]) -> None:
         self.labels = {lb.name: lb for lb in labels}
-        formats = {}
-        for lb in labels:
+        self._refresh_formats()
+
+    def set_tags_shown(self, shown: bool) -> None:
+        """Labels written on the entities (the default), or colour only (View ▸ Labels on entities)."""
+        if shown != self.tags_shown:
+            self.tags_shown = shown
+            self._refresh_formats()
+            self.highlighter.rehighlight()
+
+    def _refresh_formats(self) -> None:
+        """Entity formats per label; with tags, an entity's last character also gets letter spacing as
+        wide as its label's tag, so the tag is painted in a gap of its own, never over the text."""
+        self.tag_font = QFont(self.font())
+        self.tag_font.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.6))
+        self.tag_font.setBold(True)
+        metrics = QFontMetricsF(self.tag_font)
+        formats, tails = {}, {}
+        self._tag_widths = {}
+        for lb in self.labels.values():
             bg, fg = entity_colours(lb.color, QApplication.palette(), lb.hidden)
             fmt = QTextCharFormat()
             fmt.setBackground(bg)
             fmt.setForeground(fg)
             fmt.setToolTip(tip(lb.name))
             formats[lb.name] = fmt
-        self.highlighter.set_formats(formats)
+            if self.tags_shown and not lb.hidden:
+                width = round(metrics.horizontalAdvance(lb.name) + 2 * TAG_PAD + 2)
+                self._tag_widths[lb.name] = width
+                tail = QTextCharFormat(fmt)
+                tail.setFontLetterSpacingType(QFont.AbsoluteSpacing)
+                tail.setFontLetterSpacing(width)
+                tails[lb.name] = tail
+        self.highlighter.set_formats(formats, tails)
+        title = QTextCharFormat()
+        title.setFontWeight(QFont.DemiBold)
+        title.setFontPointSize(self.font().pointSizeF() * 1.12)
+        self.highlighter.title_format = title
 
     def show_document(self, text: str, spans: list[EntitySpan]) -> None:
         """Show a new article, highlighted in the same pass that lays it out."""
@@ -82,6 +130,7 @@ class ArticleView(QPlainTextEdit):
                 self.highlighter.set_overlay(name, [], None)
             self._marks.clear()
             self._flash = None
+            self._link = None
             self._sync_highlighter()
             self.setPlainText(text)  # plain text only: articles are untrusted
             self.moveCursor(QTextCursor.Start)
@@ -144,6 +193,34 @@ class ArticleView(QPlainTextEdit):
             self._flash_timer.start(ms)
         else:
             self._flash_timer.stop()
+
+    def set_link(self, holder: tuple[int, int] | None, evidence: tuple[int, int] | None, colour: str = "#495057") -> None:
+        """Frame a stance's holder in the text and draw an arc from it to the evidence; None clears it."""
+        valid = holder is not None and evidence is not None and 0 <= holder[0] < holder[1] <= len(self.text)
+        self._link = (holder, evidence, QColor(colour)) if valid else None
+        self.viewport().update()
+
+    def link(self):
+        return self._link
+
+    def link_geometry(self) -> tuple[list[QRectF], QPainterPath] | None:
+        """The holder's frame rectangles and the arc to the evidence, in viewport coordinates."""
+        if self._link is None:
+            return None
+        holder, evidence, _ = self._link
+        frames = self.span_rects(*holder)
+        target = self.span_rects(*evidence)
+        if not frames or not target:
+            return frames, QPainterPath()
+        a = QPointF(frames[0].center().x(), frames[0].top())
+        b = QPointF(target[0].left() + 4, target[0].top())
+        if frames[0].intersects(target[0]):  # the holder is in the evidence's first line: a small loop above it
+            b = QPointF(target[0].left() + 4, target[0].top())
+        lift = min(60.0, 18.0 + abs(a.y() - b.y()) / 4 + abs(a.x() - b.x()) / 8)
+        top = min(a.y(), b.y()) - lift
+        path = QPainterPath(a)
+        path.cubicTo(QPointF(a.x(), top), QPointF(b.x(), top), b)
+        return frames, path
 
     def flashed(self) -> tuple[int, int] | None:
         return self._flash
@@ -211,9 +288,13 @@ class ArticleView(QPlainTextEdit):
                 label = by_format.get((r.format.background().color().name(), r.format.toolTip()))
                 if label is not None:
                     start = block.position() + r.start
-                    out.append((self.omap.to_py(start), self.omap.to_py(start + r.length), label))
+                    piece = (self.omap.to_py(start), self.omap.to_py(start + r.length), label)
+                    if out and out[-1][1] == piece[0] and out[-1][2] == label:  # an entity's tail (its tag's room)
+                        out[-1] = (out[-1][0], piece[1], label)
+                    else:
+                        out.append(piece)
             block = block.next()
-        return out
+        return sorted(out)
 
     # ---- the current entity ----------------------------------------------
     def set_current(self, span_id: int | None, move_caret: bool = False) -> None:
@@ -244,11 +325,48 @@ class ArticleView(QPlainTextEdit):
         return self.spans.get(self.current_id) if self.current_id is not None else None
 
     def ensure_visible(self, start: int, end: int) -> None:
-        cur = QTextCursor(self.document())
-        cur.setPosition(self.omap.to_qt(end))
-        rect = self.cursorRect(cur)
-        if not self.viewport().rect().contains(rect):
-            self.ensureCursorVisible()
+        """Scroll so that [start, end) is wholly in view with a line of context above and below it
+        (the least scrolling that does it; a range taller than the view shows from its start)."""
+        if not self.span_rects(start, end) or not self._in_view(start, end, 0):
+            cur = QTextCursor(self.document())
+            cur.setPosition(self.omap.to_qt(start))
+            saved = self.textCursor()
+            self._loading = True
+            try:  # bring the start into view the editor's own way, without moving the caret for good
+                self.setTextCursor(cur)
+                self.ensureCursorVisible()
+                self.setTextCursor(saved)
+            finally:
+                self._loading = False
+        bar = self.verticalScrollBar()
+        for _ in range(400):  # the scroll bar counts lines: step a line at a time until the context shows
+            rects = self.span_rects(start, end)
+            if not rects:
+                break
+            context = self._line_pitch()
+            top, bottom = rects[0].top() - context, rects[-1].bottom() + context
+            if top < 0 and bar.value() > bar.minimum():
+                bar.setValue(bar.value() - 1)
+            elif bottom > self.viewport().height() and top > context and bar.value() < bar.maximum():
+                bar.setValue(bar.value() + 1)
+            else:
+                break
+
+    def _line_pitch(self) -> float:
+        return self.fontMetrics().lineSpacing() + self.air.line_gap
+
+    def _in_view(self, start: int, end: int, context: float) -> bool:
+        rects = self.span_rects(start, end)
+        return bool(rects) and rects[0].top() - context >= 0 and rects[-1].bottom() + context <= self.viewport().height()
+
+    def position(self) -> tuple[int, int]:
+        """(caret, first visible line) to come back to after a restart."""
+        return self.caret(), self.verticalScrollBar().value()
+
+    def restore_position(self, caret: int, line: int) -> None:
+        caret = max(0, min(caret, len(self.text)))
+        self.select_range(caret, caret)
+        self.verticalScrollBar().setValue(line)
 
     def _caret_moved(self) -> None:
         if self._loading:
@@ -263,10 +381,14 @@ class ArticleView(QPlainTextEdit):
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
         span = self.current()
-        if span is None and self._flash is None:
+        if span is None and self._flash is None and not self._tag_widths and self._link is None:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.Antialiasing)
+        if self._tag_widths:
+            self._paint_tags(painter, event.rect())
+        if self._link is not None:
+            self._paint_link(painter)
         if span is not None:
             pen = QPen(self.palette().color(QPalette.Text))
             pen.setWidthF(1.8)
@@ -281,6 +403,67 @@ class ArticleView(QPlainTextEdit):
             for rect in self.span_rects(*self._flash):
                 painter.drawRoundedRect(rect.adjusted(-3, -1, 3, 1), 4, 4)
         painter.end()
+
+    def tag_rects(self, area: QRectF | None = None) -> list[tuple[str, QRectF]]:
+        """(label, rectangle) of every label tag drawn in the visible part of the article (viewport coordinates)."""
+        out = []
+        area = QRectF(self.viewport().rect()) if area is None else QRectF(area)
+        offset = self.contentOffset()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            geom = self.blockBoundingGeometry(block).translated(offset)
+            if geom.top() > area.bottom():
+                break
+            if geom.bottom() >= area.top() and block.length() > 1:
+                bpos = block.position()
+                bend = bpos + block.length() - 1
+                layout = block.layout()
+                for _s, e, label in self.highlighter.spans_in(bpos, bend):
+                    width = self._tag_widths.get(label)
+                    if width is None or e > bend:
+                        continue
+                    line = layout.lineForTextPosition(e - 1 - bpos)
+                    if not line.isValid():
+                        continue
+                    x = geom.left() + line.cursorToX(e - bpos)[0]
+                    rect = QRectF(x - width + 1, geom.top() + line.y() + 2, width - 2, line.height() - 4)
+                    out.append((label, rect))
+            block = block.next()
+        return out
+
+    def _paint_link(self, painter: QPainter) -> None:
+        geometry = self.link_geometry()
+        if geometry is None:
+            return
+        frames, path = geometry
+        colour = self._link[2]
+        painter.save()
+        pen = QPen(colour)
+        pen.setWidthF(1.6)
+        pen.setStyle(Qt.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.NoBrush)
+        for rect in frames:
+            painter.drawRoundedRect(rect.adjusted(-3, -1, 3, 1), 4, 4)
+        pen.setStyle(Qt.SolidLine)
+        painter.setPen(pen)
+        painter.drawPath(path)
+        if not path.isEmpty():  # an arrow head at the evidence
+            end = path.currentPosition()
+            painter.setBrush(colour)
+            painter.drawPolygon([end, QPointF(end.x() - 4, end.y() - 7), QPointF(end.x() + 4, end.y() - 7)])
+        painter.restore()
+
+    def _paint_tags(self, painter: QPainter, area) -> None:
+        painter.save()
+        painter.setFont(self.tag_font)
+        for label, rect in self.tag_rects(QRectF(area)):
+            fmt = self.highlighter.format_for(label)
+            colour = QColor(fmt.foreground().color()) if fmt else self.palette().color(QPalette.Text)
+            colour.setAlphaF(0.78)
+            painter.setPen(colour)
+            painter.drawText(rect, Qt.AlignCenter, label)
+        painter.restore()
 
     def span_rects(self, start: int, end: int) -> list[QRectF]:
         """One rectangle per visual line of [start, end), in viewport coordinates."""
@@ -320,6 +503,10 @@ class ArticleView(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() == QEvent.FontChange:
             self._update_margins()
+            self.font_changed.emit()
+            if getattr(self, "labels", None):  # the tags are sized from the font (FontChange comes during __init__ too)
+                self._refresh_formats()
+                self.highlighter.rehighlight()
 
     def viewportEvent(self, event) -> bool:  # noqa: N802
         if event.type() == QEvent.ToolTip:

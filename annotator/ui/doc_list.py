@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QTableView,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import ACCEPTED, IN_PROGRESS, NEW, SKIPPED
 from annotator.session import Corpus, DocRow
+from annotator.session.corpus import UNFINISHED
 from annotator.ui.plain import tip
 
 STATUS_NAMES = {NEW: "new", IN_PROGRESS: "in progress", ACCEPTED: "accepted", SKIPPED: "skipped"}
@@ -47,7 +49,10 @@ DISPLAY, TOOLTIP, DECORATION, ALIGN, USER = (
 )
 ROLES = frozenset((DISPLAY, TOOLTIP, DECORATION, ALIGN, USER))
 RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
-FILTERS = [("All documents", None), ("New", NEW), ("In progress", IN_PROGRESS), ("Accepted", ACCEPTED), ("Skipped", SKIPPED)]
+WIDE_TITLE_CHARS = 10  # below this much room for titles, the status column shows its dot only
+COMPACT_TITLE_CHARS = 12  # the narrowest the title column gets
+FILTERS = [("All documents", None), ("Unfinished", UNFINISHED), ("New", NEW), ("In progress", IN_PROGRESS),
+           ("Accepted", ACCEPTED), ("Skipped", SKIPPED)]
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -60,6 +65,7 @@ class DocumentListModel(QAbstractTableModel):
     PAGE = 256
     MAX_PAGES = 64
     HEADERS = ("Title", "Status", "Entities")
+    compact = False  # a narrow list: the status is its dot alone (the name is in the tooltip)
 
     def __init__(self, corpus: Corpus, parent=None):
         super().__init__(parent)
@@ -92,7 +98,7 @@ class DocumentListModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         if role == DISPLAY and orientation == Qt.Horizontal:
-            return self.HEADERS[section]
+            return "" if (self.compact and section == 1) else self.HEADERS[section]
         return None
 
     def row(self, row: int) -> DocRow | None:
@@ -121,11 +127,15 @@ class DocumentListModel(QAbstractTableModel):
         if role == DISPLAY:
             if col == 0:
                 return doc.title or f"document {doc.id}"
-            return STATUS_NAMES.get(doc.status, doc.status) if col == 1 else doc.n_spans
+            if col == 1:
+                return "" if self.compact else STATUS_NAMES.get(doc.status, doc.status)
+            return doc.n_spans
         if role == USER:
             return doc.id
         if role == TOOLTIP and col == 0:
             return tip(f"#{doc.id}  {doc.title}")
+        if role == TOOLTIP and col == 1:
+            return STATUS_NAMES.get(doc.status, doc.status)
         if role == DECORATION and col == 1:
             return status_icon(doc.status)
         if role == ALIGN and col == 2:
@@ -142,19 +152,25 @@ class DocumentListModel(QAbstractTableModel):
             for i, doc in enumerate(page):
                 if doc.id != doc_id:
                     continue
-                if fresh is None or (self.status and fresh.status != self.status):
+                if fresh is None or not self._passes(fresh.status):
                     self.refresh()
                     return
                 page[i] = fresh
                 row = page_no * self.PAGE + i
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
                 return
-        if self.status and fresh is not None and fresh.status == self.status:
+        if self.status and fresh is not None and self._passes(fresh.status):
             self.refresh()  # it now passes the filter
+
+    def _passes(self, status: str) -> bool:
+        if self.status == UNFINISHED:
+            return status in (NEW, IN_PROGRESS)
+        return not self.status or status == self.status
 
 
 class DocumentPanel(QWidget):
     document_chosen = Signal(int)
+    filter_changed = Signal(str)  # the search text now applied ("" for none)
 
     def __init__(self, corpus: Corpus, parent=None):
         super().__init__(parent)
@@ -188,18 +204,34 @@ class DocumentPanel(QWidget):
         hh.resizeSection(1, self.fontMetrics().horizontalAdvance("in progress") + 40)
         hh.resizeSection(2, self.fontMetrics().horizontalAdvance("Entities") + 18)
         hh.setHighlightSections(False)
-        self.table.setTextElideMode(Qt.ElideRight)
+        self.table.setTextElideMode(Qt.ElideMiddle)  # "Delegations…negotiator": both ends of a title tell
+        # the list may be narrow (a small screen): the status narrows to its dot and the entity count goes
+        # before the title is cut below COMPACT_TITLE_CHARS characters
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * COMPACT_TITLE_CHARS + 60)
+        self.table.installEventFilter(self)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        # when the open article is not among the results, the list says so (instead of showing nothing selected)
+        self.missing_note = QLabel()
+        self.missing_note.setObjectName("not_in_results")
+        self.missing_note.setTextFormat(Qt.PlainText)
+        self.missing_note.setWordWrap(True)
+        self.missing_note.hide()
         self.progress = QProgressBar()
         self.progress.setObjectName("progress")
         self.progress.setTextVisible(True)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.search_box, 1)
-        top.addWidget(self.filter_box)
+        top.addWidget(self.search_box, 3)
+        top.addWidget(self.filter_box, 2)
+        # on a narrow list both shrink; the search box keeps room for a word
+        self.filter_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.filter_box.setMinimumContentsLength(5)
+        self.search_box.setMinimumWidth(self.fontMetrics().averageCharWidth() * 8)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addLayout(top)
+        layout.addWidget(self.missing_note)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
 
@@ -213,6 +245,32 @@ class DocumentPanel(QWidget):
         self._shown: int | None = None
         self.update_progress()
 
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.table and event.type() == QEvent.Resize:
+            self._fit_columns(event.size().width())
+        return False
+
+    def _fit_columns(self, width: int) -> None:
+        """Wide: title, status name, entity count. Narrow: the status is its dot; narrower still, the
+        entity count goes too: the title keeps at least COMPACT_TITLE_CHARS characters."""
+        metrics = self.fontMetrics()
+        hh = self.table.horizontalHeader()
+        status_w = metrics.horizontalAdvance("in progress") + 40
+        count_w = metrics.horizontalAdvance("Entities") + 18
+        width -= self.table.verticalScrollBar().sizeHint().width() + 4
+        char = metrics.averageCharWidth()
+        compact = width - status_w - count_w < char * WIDE_TITLE_CHARS
+        no_count = compact and width - 28 - count_w < char * COMPACT_TITLE_CHARS
+        self.model.compact = compact
+        hh.resizeSection(1, 28 if compact else status_w)
+        self.table.setColumnHidden(2, no_count)
+        self.model.headerDataChanged.emit(Qt.Horizontal, 0, 2)
+        self.table.viewport().update()
+
+    def title_width(self) -> int:
+        """How wide the title column is now (tests read it)."""
+        return self.table.horizontalHeader().sectionSize(0)
+
     def set_corpus(self, corpus: Corpus) -> None:
         self.model.set_corpus(corpus)
         self.update_progress()
@@ -225,8 +283,8 @@ class DocumentPanel(QWidget):
             return
         current = self.current_doc_id
         self.model.set_filter(status, search)
-        if current is not None:
-            self.select_document(current)
+        self.select_document(current)
+        self.filter_changed.emit(search)
 
     @property
     def current_doc_id(self) -> int | None:
@@ -236,6 +294,14 @@ class DocumentPanel(QWidget):
         """Mark the open document in the list without reopening it."""
         self._shown = doc_id
         row = self.model.row_of(doc_id) if doc_id is not None else None
+        filtered = bool(self.model.status or self.model.search)
+        if doc_id is not None and row is None and filtered:
+            n = self.model.rowCount()
+            self.missing_note.setText(f"The open article is not among these {n} result{'s' if n != 1 else ''}."
+                                      if n else "No document matches; the open article stays open.")
+            self.missing_note.show()
+        else:
+            self.missing_note.hide()
         self._selecting = True
         try:
             if row is None:

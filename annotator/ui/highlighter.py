@@ -21,6 +21,8 @@ class EntityHighlighter(QSyntaxHighlighter):
         self._ends: list[int] = []
         self._labels: list[str] = []
         self._formats: dict[str, QTextCharFormat] = {}
+        self._tails: dict[str, QTextCharFormat] = {}  # the last character of an entity: room for its label tag
+        self.title_format: QTextCharFormat | None = None
         self._overlays: dict[str, tuple[list[tuple[int, int]], QTextCharFormat]] = {}
         self.blocks_drawn = 0  # how many blocks were (re)highlighted: tests and benchmarks read it
 
@@ -31,8 +33,11 @@ class EntityHighlighter(QSyntaxHighlighter):
         self._ends = [e for _, e, _ in ordered]
         self._labels = [lb for _, _, lb in ordered]
 
-    def set_formats(self, formats: dict[str, QTextCharFormat]) -> None:
+    def set_formats(self, formats: dict[str, QTextCharFormat], tails: dict[str, QTextCharFormat] | None = None) -> None:
+        """`tails`: the format of an entity's last character (the entity's, plus letter spacing that
+        leaves room for its label tag after it); none: no tags."""
         self._formats = formats
+        self._tails = tails or {}
 
     def format_for(self, label: str) -> QTextCharFormat | None:
         return self._formats.get(label)
@@ -59,13 +64,23 @@ class EntityHighlighter(QSyntaxHighlighter):
         block = self.currentBlock()
         block_start = block.position()
         block_end = block_start + block.length() - 1  # Qt units: len(text) counts an emoji once, Qt twice
+        title = self.title_format if block.blockNumber() == 0 else None
+        if title is not None:
+            self.setFormat(0, block_end - block_start, title)
         for s, e, label in self.spans_in(block_start, block_end):
             fmt = self._formats.get(label)
             if fmt is None:
                 continue
+            tail = self._tails.get(label) if e <= block_end else None  # the entity ends in this block
             s, e = max(s, block_start), min(e, block_end)
+            if title is not None:
+                fmt, tail = _merged(title, fmt), (_merged(title, tail) if tail is not None else None)
             if e > s:
-                self.setFormat(s - block_start, e - s, fmt)
+                if tail is not None:
+                    self.setFormat(s - block_start, e - 1 - s, fmt)
+                    self.setFormat(e - 1 - block_start, 1, tail)
+                else:
+                    self.setFormat(s - block_start, e - s, fmt)
         for ranges, fmt in self._overlays.values():
             self._draw_overlay(ranges, fmt, block_start, block_end)
 
@@ -84,3 +99,9 @@ class EntityHighlighter(QSyntaxHighlighter):
                 merged = QTextCharFormat(self.format(a - block_start))
                 merged.merge(fmt)
                 self.setFormat(a - block_start, b - a, merged)
+
+
+def _merged(base: QTextCharFormat, top: QTextCharFormat) -> QTextCharFormat:
+    out = QTextCharFormat(base)
+    out.merge(top)
+    return out

@@ -79,6 +79,16 @@ class Legend(QWidget):
         self._layout.setContentsMargins(10, 8, 10, 8)
         self.chips: dict[str, QToolButton] = {}
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """As wide as the column it is given: Qt takes a wrapping widget's minimum height at its minimum
+        width, and at the width of one chip that is one row per chip."""
+        hint = super().minimumSizeHint()
+        width = max(hint.width(), self.minimumWidth())
+        return QSize(width, self._layout.heightForWidth(width))
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.minimumSizeHint()
+
     def set_labels(self, labels: list[Label]) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)

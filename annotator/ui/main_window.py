@@ -17,10 +17,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QTextCharFormat
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
     QApplication,
     QDialog,
     QFrame,
@@ -40,6 +39,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import ACCEPTED, SKIPPED, Document, Label
 from annotator.session import Change, Corpus
 from annotator.session.session import EditResult, Session
+from annotator.storage.search import search_hits
 from annotator.ui.article import ArticleView
 from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
 from annotator.ui.edits import EditRunner, Reporter
@@ -51,70 +51,54 @@ from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
 from annotator.ui.theme import apply_theme, entity_colours
 from annotator.ui.window_files import NO_DOCUMENT, FilesController
+from annotator.ui.window_review import WindowReview
 from annotator.ui.window_settings import SettingsController
 from annotator.ui.window_stances import WindowStances
 from annotator.ui.workers import ImportWorker, run_in_background
 
 log = logging.getLogger("annotator.ui")
+MIN_LINE_CHARS = 60  # the article is never narrower than this: the side panels shrink first
+SEARCH_HIT_COLOUR = "#ffd84d"  # search hits: a marker yellow, over the entity colours
 
 
 class Notice(QFrame):
-    """A non-modal message floating over the foot of the article; it fades after a while or on Escape.
+    """A message line under the article: never over the text being read, never cut off (it wraps), never
+    stale (it goes after a while, on Escape, and when another article opens).
 
-    It overlays the article instead of taking a row in the layout, so the text being read or
-    selected never jumps when a message comes or goes.
+    It sits below the article, so the article's top and width stay: the text being read neither
+    moves nor re-wraps when a message comes or goes; only the bottom of the view is shorter for a while.
     """
 
-    MARGIN = 12
-    MAX_WIDTH = 760
-
-    def __init__(self, anchor: QAbstractScrollArea):
-        super().__init__(anchor)
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
         self.setObjectName("notice")
         self.setAutoFillBackground(True)
         self.label = QLabel()
         self.label.setObjectName("notice_text")
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.PlainText)  # messages quote article text
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
         close.setFocusPolicy(Qt.NoFocus)
+        close.setToolTip("Close (Escape)")
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 4, 6)
         layout.addWidget(self.label, 1)
-        layout.addWidget(close)
+        layout.addWidget(close, 0, Qt.AlignTop)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.hide)
-        anchor.viewport().installEventFilter(self)  # its geometry is final when it resizes
         self.hide()
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Resize and self.isVisible():
-            self._place()
-        return False
-
-    def _place(self) -> None:
-        anchor = self.parentWidget()
-        area = anchor.viewport().geometry()  # the text area, scroll bars left clear
-        width = max(120, min(area.width() - 2 * self.MARGIN, self.MAX_WIDTH))
-        self.setFixedWidth(width)
-        self.setFixedHeight(self.layout().heightForWidth(width) if self.layout().hasHeightForWidth() else self.sizeHint().height())
-        self.move(area.left() + (area.width() - width) // 2, area.bottom() - self.height() - self.MARGIN)
-        self.raise_()
 
     def show_message(self, text: str, error: bool = False) -> None:
         colour = "#c0392b" if error else "#2f6db5"
-        self.setStyleSheet(
-            f"#notice {{ border: 1px solid palette(mid); border-left: 4px solid {colour}; border-radius: 3px;"
-            " background: palette(window); }"
-        )
+        self.setStyleSheet(f"#notice {{ border-top: 1px solid palette(mid); border-left: 4px solid {colour}; }}")
         self.label.setText(text)
         self.show()
-        self._place()
-        self._timer.start(12000 if error else 6000)
-
+        # long enough to read: a second per 15 characters, at least 6 s (12 s for an error)
+        self._timer.start(max(12000 if error else 6000, 1000 * len(text) // 15))
 
 class WindowReporter(Reporter):
     """How the window shows the result of an edit, an undo or a redo."""
@@ -173,6 +157,9 @@ class MainWindow(QMainWindow):
         self._doc_total = 0
         self._menus: dict[str, QMenu] = {}
         self._sections: dict[str, list[QAction]] = {}
+        # features that plan a document's status change their own way (a review corpus's accept):
+        # each is asked (doc_id, status) and returns a plan, or None to leave it to the next / the default
+        self.status_planners: list[Callable[[int, str], Callable[[], Change] | None]] = []
         self.setObjectName("main_window")
 
         self.settings = SettingsController(self)
@@ -181,10 +168,12 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
+        self.review = WindowReview(self)  # several analysts: copies, agreement, review corpora and their panel
         self.settings.restore()
         self.reload_labels()
         self._update_title()
         self.open_document(self.first_document())
+        self.resume()
         QApplication.instance().styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
     @property
@@ -238,28 +227,40 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.corpus_opened.emit()
         self.open_document(self.first_document())
+        self.resume()
+
+    def resume(self) -> None:
+        """Back where the analyst left off: the caret and the scroll position of the last document."""
+        place = self.settings.last_position(self.doc_id)
+        if place is not None:
+            # the layout is final only once the window has its size: restore after this event loop turn
+            QTimer.singleShot(0, lambda: self.article.restore_position(*place) if self.doc_id is not None else None)
 
     # ---- construction ----------------------------------------------------------
     def _build_widgets(self) -> None:
         self.docs = DocumentPanel(self.corpus)
         self.docs.document_chosen.connect(self.open_document)
+        self.docs.filter_changed.connect(lambda _search: self.mark_search_hits())
         self.docs.table.activated.connect(lambda _index: self.article.setFocus())  # Enter: read and edit it
 
         self.legend = Legend()
         self.legend.label_clicked.connect(lambda name: self.apply_label(name))
         self.article = ArticleView()
-        self.notice = Notice(self.article)
+        self.notice = Notice()
         self.article.setPlaceholderText(NO_DOCUMENT)
         self.article.current_changed.connect(self._current_changed)
         centre = QWidget()
         centre.setObjectName("centre")
+        self.centre = centre
         # the article is the work: in a small window the side panels give way before it does
-        centre.setMinimumWidth(40 * self.article.fontMetrics().averageCharWidth() + 2 * 28)
+        self._fit_article_minimum()
+        self.article.font_changed.connect(self._fit_article_minimum)
         col = QVBoxLayout(centre)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
         col.addWidget(self.legend)
         col.addWidget(self.article, 1)
+        col.addWidget(self.notice)
 
         self.entities = EntityList()
         self.entities.entity_chosen.connect(self._entity_chosen)
@@ -279,13 +280,40 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setSizes([280, 720, 400])  # the side holds the stance list too: room for its evidence
-        self.splitter.setChildrenCollapsible(False)
+        # on a small screen (1024x640, or 200 % scaling) the lists can be dragged shut; the article cannot
+        self.splitter.setChildrenCollapsible(True)
+        self.splitter.setCollapsible(1, False)
         self.setCentralWidget(self.splitter)
 
         self.position_label = QLabel()
         self.position_label.setTextFormat(Qt.PlainText)  # it quotes the current entity's text and label
         self.position_label.setObjectName("position")
         self.statusBar().addPermanentWidget(self.position_label)
+
+    def _fit_article_minimum(self) -> None:
+        """The article keeps at least MIN_LINE_CHARS characters a line (at its current text size)."""
+        metrics = self.article.fontMetrics()
+        width = MIN_LINE_CHARS * metrics.averageCharWidth() + 2 * self.article.document().documentMargin()
+        self.centre.setMinimumWidth(int(width + self.article.verticalScrollBar().sizeHint().width() + 4))
+        # the legend's chips wrap: its minimum height is taken at this width, not at its narrowest chip's
+        self.legend.setMinimumWidth(self.centre.minimumWidth())
+
+    def fit_to_screen(self) -> None:
+        """A window never opens larger than the screen it is on (a saved size from a bigger screen, 200 % scaling)."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is None or QApplication.platformName() == "offscreen":  # no real screen to fit (tests)
+            return
+        frame = self.frameGeometry().size() - self.geometry().size()
+        if frame.height() <= 0:  # not shown yet: leave room for a usual title bar and border
+            frame = QSize(8, 36)
+        width = min(self.width(), screen.width() - frame.width())
+        height = min(self.height(), screen.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, self.minimumSizeHint().width()), max(height, self.minimumSizeHint().height()))
+        geo = self.frameGeometry()
+        if not screen.contains(geo):
+            self.move(max(screen.left(), min(geo.left(), screen.right() - geo.width())),
+                      max(screen.top(), min(geo.top(), screen.bottom() - geo.height())))
 
     def add_side_panel(self, widget: QWidget, title: str) -> int:
         """Where other panels (stances, and any feature's own) go: a tab beside the entity list."""
@@ -361,6 +389,9 @@ class MainWindow(QMainWindow):
         self.act_prev_doc = a("&Previous document", lambda: self.step_document(-1), ["Ctrl+PgUp", "Alt+Up"])
         self.act_next_unfinished = a("Next &unfinished document", self.open_next_unfinished, ["Ctrl+J"])
         self.act_find = a("&Find documents", self.focus_search, [QKeySequence.Find])
+        self.act_next_hit = a("Next search &hit", lambda: self.step_hit(1), ["F3"],
+                              tip="The next place in the article the search finds; past the last, the next document found")
+        self.act_prev_hit = a("Previous search hit", lambda: self.step_hit(-1), ["Shift+F3"])
         self.act_focus_docs = a("Go to document list", lambda: self.docs.table.setFocus(), ["Ctrl+1"])
         self.act_focus_article = a("Go to article", lambda: self.article.setFocus(), ["Ctrl+2"])
         self.act_focus_entities = a("Go to entity list", self.focus_entities, ["Ctrl+3"])
@@ -394,9 +425,14 @@ class MainWindow(QMainWindow):
         view = self.menu("&View")
         view.addActions([self.act_next_doc, self.act_prev_doc, self.act_next_unfinished])
         view.addSeparator()
-        view.addActions([self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities])
+        view.addActions([self.act_find, self.act_next_hit, self.act_prev_hit, self.act_focus_docs, self.act_focus_article, self.act_focus_entities])
         view.addSeparator()
         view.addActions([self.act_bigger, self.act_smaller])
+        self.act_tags = view.addAction("Labels on &entities")
+        self.act_tags.setCheckable(True)
+        self.act_tags.setChecked(True)
+        self.act_tags.setStatusTip("Write each entity's label after it; off: colour only")
+        self.act_tags.toggled.connect(self.show_tags)
         theme = view.addMenu("&Theme")
         group = QActionGroup(self)
         self.theme_actions = {}
@@ -440,7 +476,7 @@ class MainWindow(QMainWindow):
             ("Documents", [self.act_accept, self.act_accept_local, self.act_skip, self.act_next_doc, self.act_prev_doc,
                            self.act_next_unfinished]),
             ("Editing", [self.act_undo, self.act_redo, self.act_scheme]),
-            ("Moving around", [self.act_find, self.act_focus_docs, self.act_focus_article, self.act_focus_entities,
+            ("Moving around", [self.act_find, self.act_next_hit, self.act_prev_hit, self.act_focus_docs, self.act_focus_article, self.act_focus_entities,
                                self.act_bigger, self.act_smaller]),
             ("Files", [self.act_new, self.act_open, self.act_import, self.act_export, self.act_quit, self.act_help]),
         ]
@@ -448,6 +484,12 @@ class MainWindow(QMainWindow):
         merged = [(name, acts + self._sections.get(name, [])) for name, acts in own]
         extra = [(name, acts) for name, acts in self._sections.items() if name not in names]
         return merged[:1] + extra + merged[1:]
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not getattr(self, "_fitted", False):  # the window manager's frame is known once shown
+            self._fitted = True
+            QTimer.singleShot(0, self.fit_to_screen)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_settings()
@@ -487,12 +529,15 @@ class MainWindow(QMainWindow):
         except AnnotatorError as exc:
             self.notify(f"Could not open document {doc_id}: {exc}", error=True)
             return
+        if self.document is not None and self.document.id != doc_id:
+            self.notice.hide()  # a message about the article left behind would be stale here
         self.document = doc
         self.tokens = TokenCache(doc.text, self.corpus.meta("lang", "en") or "en")
         self.article.show_document(doc.text, spans)
         self.entities.model_.set_spans(doc.text, self.article.ordered_spans())
         self.docs.select_document(doc_id)
         self._update_position()
+        self.mark_search_hits()
         self.document_opened.emit(doc_id)
         if not self._warmed:
             self._warmed = True
@@ -724,7 +769,9 @@ class MainWindow(QMainWindow):
         if self.document is None:
             return
         doc_id = self.document.id
-        if self.document.status != status and not self.run_edit(lambda: self.corpus.plan_set_status(doc_id, status)).ok:
+        plan = next((p for p in (f(doc_id, status) for f in self.status_planners) if p is not None), None)
+        plan = plan or (lambda: self.corpus.plan_set_status(doc_id, status))
+        if self.document.status != status and not self.run_edit(plan).ok:
             return
         self.open_next_unfinished()
 
@@ -734,6 +781,43 @@ class MainWindow(QMainWindow):
 
     def _entity_chosen(self, span_id) -> None:
         self.article.set_current(span_id, move_caret=True)
+
+    def mark_search_hits(self) -> list[tuple[int, int]]:
+        """Mark where the list's search finds its words in the open article (F3 steps through them)."""
+        query = self.docs.model.search or ""
+        hits = search_hits(self.document.text, query) if self.document is not None and query else []
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(SEARCH_HIT_COLOUR))
+        fmt.setForeground(QColor("#000000"))
+        self.article.set_marks("search", hits, fmt if hits else None)
+        self._hits = hits
+        return hits
+
+    def step_hit(self, step: int) -> None:
+        """F3 / Shift+F3: select the next (previous) search hit after the caret, scrolled into view with
+        context; past the last one, open the next document the search found at its first hit."""
+        if not self.docs.model.search:
+            self.notify("Type a search first (Ctrl+F): F3 steps through what it finds.")
+            return
+        hits = getattr(self, "_hits", [])
+        selection = self.article.selection()
+        caret = self.article.caret() if selection is None else (selection[1] if step > 0 else selection[0])
+        ahead = [h for h in hits if h[0] >= caret] if step > 0 else [h for h in hits if h[1] <= caret]
+        if ahead:
+            hit = ahead[0] if step > 0 else ahead[-1]
+            self.article.select_range(*hit)
+            self.article.ensure_visible(*hit)
+            return
+        row = self.docs.model.row_of(self.doc_id) if self.doc_id is not None else None
+        nxt = self.docs.model.row((row if row is not None else -1) + step) if (row is not None or step > 0) else None
+        if nxt is None:
+            self.notify("No more search hits this way." if hits else "The search finds nothing more.")
+            return
+        self.open_document(nxt.id)
+        if self._hits:
+            hit = self._hits[0] if step > 0 else self._hits[-1]
+            self.article.select_range(*hit)
+            self.article.ensure_visible(*hit)
 
     def focus_search(self) -> None:
         self.docs.search_box.setFocus()
@@ -747,6 +831,10 @@ class MainWindow(QMainWindow):
         font = self.article.font()
         font.setPointSizeF(min(28.0, max(8.0, font.pointSizeF() + step)))
         self.article.setFont(font)
+
+    def show_tags(self, shown: bool) -> None:
+        self.article.set_tags_shown(shown)
+        self.settings.store("view/tags", shown)
 
     def set_theme(self, key: str) -> None:
         self.settings.store("view/theme", key)

@@ -10,6 +10,11 @@ from annotator.core.model import Label
 
 # bare keys the window itself uses in the article: a label may not take them (Shift+key is taken too)
 WINDOW_KEYS = {"s": "the stance key (Shift+S: the article's stance)"}
+# the review view's keys (annotator.ui.window_review): a label key must not shadow them
+WINDOW_KEYS.update({str(i): f"taking analyst {i}'s version in a review" for i in range(1, 10)})
+WINDOW_KEYS.update({"]": "the next difference in a review", "[": "the previous difference in a review",
+                    "=": "taking both versions in a review", "-": "rejecting the versions in a review",
+                    "*": "taking all agreed in a review"})
 
 
 def reserved_key_message(key: str) -> str | None:

@@ -11,14 +11,17 @@ from __future__ import annotations
 import weakref
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
+    QFrame,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -60,6 +63,40 @@ def value_colours(values: list[str], dark: bool = False) -> dict[str, str]:
 
 def is_dark(widget: QWidget) -> bool:
     return widget.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+
+class _FormArea(QScrollArea):
+    """Holds the stance form: shown and hidden with it, as tall as it, never wider than the panel."""
+
+    def __init__(self, form: QWidget):
+        super().__init__()
+        self.setObjectName("stance_form_area")
+        hidden = form.isHidden()
+        self.setWidget(form)  # this shows the form: keep it as it was
+        form.setHidden(hidden)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
+        form.installEventFilter(self)
+        self.setVisible(not form.isHidden())
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):  # show()/hide() on the form
+            self.setVisible(event.type() == QEvent.Type.ShowToParent)
+            self.updateGeometry()
+        elif event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return False
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = self.widget().sizeHint()
+        bar = self.horizontalScrollBar().sizeHint().height() if self.widget().minimumSizeHint().width() > self.width() else 0
+        return QSize(0, hint.height() + bar)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, self.sizeHint().height())
 
 
 class StancePanel(QWidget):
@@ -122,17 +159,21 @@ class StancePanel(QWidget):
         self.editor = StanceEditor()
         self.editor.hide()
 
-        buttons = QHBoxLayout()
-        for button in (self.article_button, self.edit_button, self.delete_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.scheme_button)
+        # two rows of buttons, and the form in a scroll area that scrolls sideways if need be: the panel
+        # stays narrow enough for a small screen, and opening the form never widens it (the article
+        # beside it keeps its line length; nothing reflows)
+        buttons = QGridLayout()
+        buttons.addWidget(self.article_button, 0, 0)
+        buttons.addWidget(self.scheme_button, 0, 1)
+        buttons.addWidget(self.edit_button, 1, 0)
+        buttons.addWidget(self.delete_button, 1, 1)
+        self.form_area = _FormArea(self.editor)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
-        layout.addWidget(self.editor)
+        layout.addWidget(self.form_area)
 
         self.tree.currentItemChanged.connect(self._on_current)
         self.tree.itemDoubleClicked.connect(lambda *_: self.edit_selected())

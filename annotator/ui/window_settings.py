@@ -32,11 +32,14 @@ class SettingsController(QObject):
             w.restoreGeometry(s.value("window/geometry"))
         else:
             w.resize(1400, 860)
+        w.fit_to_screen()
         if s.value("window/splitter"):
             w.splitter.restoreState(s.value("window/splitter"))
         size = s.value("view/font_size")
         if size:
             w.article.setFont(reading_font(float(size)))
+        tags = s.value("view/tags", True)
+        w.act_tags.setChecked(tags not in (False, "false", "0"))
         theme = s.value("view/theme", "system")
         if theme in w.theme_actions:
             w.theme_actions[theme].setChecked(True)
@@ -52,6 +55,9 @@ class SettingsController(QObject):
             last = self.last_docs()
             last[str(w.db_path)] = w.document.id
             s.setValue("last_documents", json.dumps(dict(list(last.items())[-20:])))
+            places = self._places()
+            places[str(w.db_path)] = [w.document.id, *w.article.position()]
+            s.setValue("last_positions", json.dumps(dict(list(places.items())[-20:])))
         s.sync()
 
     def value(self, key: str, default=None):
@@ -59,6 +65,19 @@ class SettingsController(QObject):
 
     def store(self, key: str, value) -> None:
         settings().setValue(key, value)
+
+    def _places(self) -> dict:
+        try:
+            return json.loads(settings().value("last_positions", "{}") or "{}")
+        except (TypeError, ValueError):
+            return {}
+
+    def last_position(self, doc_id: int | None) -> tuple[int, int] | None:
+        """(caret, first visible line) where the analyst left this document of this corpus, if known."""
+        place = self._places().get(str(self.window.db_path))
+        if place and doc_id is not None and place[0] == doc_id and len(place) == 3:
+            return int(place[1]), int(place[2])
+        return None
 
     def last_docs(self) -> dict:
         try:

@@ -67,7 +67,7 @@ class WindowStances(QObject):
         panel.setObjectName("stance_panel")
         panel.tree.addActions([self.act_tag, self.act_document])
         panel.evidence_selected.connect(self._show_evidence)
-        panel.evidence_cleared.connect(lambda: w.article.flash(None))
+        panel.evidence_cleared.connect(self._clear_evidence)
         panel.records_changed.connect(self._draw_marks)
         panel.editing_finished.connect(self._editing_finished)
         panel.message.connect(w.notify)
@@ -137,6 +137,16 @@ class WindowStances(QObject):
         article.select_range(end, start)  # caret at the start, so a long sentence shows from its beginning
         article.ensure_visible(start, end)
         article.flash((start, end))
+        stance = self.panel.selected_stance() if self.panel.editor.isHidden() else None
+        if stance is not None and stance.holder_start is not None and not stance.document_level:
+            colours = value_colours(self.window.corpus.stance_values(), is_dark(article))
+            article.set_link((stance.holder_start, stance.holder_end), (start, end), colours.get(stance.value, "#495057"))
+        else:
+            article.set_link(None, None)
+
+    def _clear_evidence(self) -> None:
+        self.window.article.flash(None)
+        self.window.article.set_link(None, None)
 
     def _draw_marks(self) -> None:
         records = self.panel.records()

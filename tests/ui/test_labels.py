@@ -128,5 +128,5 @@ def test_entity_colours_stay_readable_in_light_and_dark_themes(window, qapp, qtb
             bg, fg = fmt.background().color(), fmt.foreground().color()
             assert contrast(bg, fg) >= 4.5, (theme, lb.name, bg.name(), fg.name())
             if theme == "dark":  # dark backgrounds under light text, not pastel blocks
-                assert bg.lightnessF() < 0.4
+                assert fg.lightnessF() > 0.8 and bg.lightnessF() < 0.6
     window.theme_actions["system"].trigger()

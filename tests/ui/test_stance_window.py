@@ -334,3 +334,25 @@ def test_opening_another_article_with_an_unfinished_stance_says_it_was_not_saved
     assert not panel.editor.isVisible()
     assert "was not saved" in w.notice.label.text() and w.notice.isVisible()
     assert db_stances(w, first) == []
+
+
+def test_the_selected_record_frames_its_holder_and_draws_an_arc_to_the_evidence(ui, qtbot):
+    from annotator.session.stances import plan_add_stance
+
+    w, panel = ui.window, ui.window.stance.panel
+    ev = ui.text.index(ZELENSKY_SAYS)
+    holder = next(s for s in w.article.ordered_spans() if ui.text[s.start:s.end] == "Zelensky" and s.start > ev)
+    assert w.run_edit(lambda: plan_add_stance(w.corpus, w.doc_id, CEASE, "AGAINST", holder_span_id=holder.id,
+                                              ev_start=ev, ev_end=ev + len(ZELENSKY_SAYS))).ok
+    assert w.run_edit(lambda: plan_add_stance(w.corpus, w.doc_id, PEACE, "NEUTRAL")).ok  # the article's own stance
+    click_record(qtbot, panel, "Zelensky")
+    link = w.article.link()
+    assert link is not None and link[0] == (holder.start, holder.end) and link[1] == (ev, ev + len(ZELENSKY_SAYS))
+    assert link[2].name() == VALUE_COLOURS["AGAINST"]
+    frames, arc = w.article.link_geometry()
+    assert frames == w.article.span_rects(holder.start, holder.end) and not arc.isEmpty()
+    first_line = w.article.span_rects(ev, ev + len(ZELENSKY_SAYS))[0]
+    assert abs(arc.currentPosition().x() - (first_line.left() + 4)) < 1  # it ends at the evidence's start
+    assert arc.boundingRect().top() < min(frames[0].top(), first_line.top())  # an arc above the text
+    click_record(qtbot, panel, "the article")  # a stance with no evidence: no link
+    assert w.article.link() is None
