@@ -51,6 +51,7 @@ from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
 from annotator.ui.theme import apply_theme, entity_colours
 from annotator.ui.window_files import NO_DOCUMENT, FilesController
+from annotator.ui.window_relations import WindowRelations
 from annotator.ui.window_review import WindowReview
 from annotator.ui.window_settings import SettingsController
 from annotator.ui.window_stances import WindowStances
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
         self.review = WindowReview(self)  # several analysts: copies, agreement, review corpora and their panel
+        self.relations = WindowRelations(self)  # imported relations and rejected suggestions, read-only
         self.settings.restore()
         self.reload_labels()
         self._update_title()
