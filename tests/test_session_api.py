@@ -114,3 +114,15 @@ def test_the_session_layer_imports_no_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_rename_with_a_recolour_is_one_change_one_row_one_undo_step(session):
+    s, c = session, session.corpus
+    before = {lb.name: lb for lb in c.labels()}["PERSON"]
+    result = s.run(lambda: c.plan_update_label("PERSON", name="PER", color="#123456", key="q"))
+    assert result.ok and len(result.change.ops) == 1 and s.history.count() == 1
+    assert [(x.label) for x in c.spans(1)] == ["PER", "GPE"]  # entities follow the rename
+    per = {lb.name: lb for lb in c.labels()}["PER"]
+    assert (per.color, per.key) == ("#123456", "q")
+    assert s.undo().ok and {lb.name: lb for lb in c.labels()}["PERSON"] == before
+    assert [x.label for x in c.spans(1)] == ["PERSON", "GPE"]

@@ -94,7 +94,8 @@ class EntityHighlighter(QSyntaxHighlighter):
             if e <= s:
                 continue
             # merge piecewise so each piece keeps its own entity colour under the overlay
-            cuts = sorted({s, e} | {p for a, b, _ in self.spans_in(s, e) for p in (a, b) if s < p < e})
+            # (an entity's last character is a piece of its own: it carries the room for the label tag)
+            cuts = sorted({s, e} | {p for a, b, _ in self.spans_in(s, e) for p in (a, b - 1, b) if s < p < e})
             for a, b in zip(cuts, cuts[1:]):
                 merged = QTextCharFormat(self.format(a - block_start))
                 merged.merge(fmt)

@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.open_document(self.first_document())
         self.resume()
+        self.article.setFocus()  # keyboard first: Tab and the label keys work at once, not in the search box
         QApplication.instance().styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
 
     @property

@@ -151,3 +151,50 @@ def test_relaunching_opens_the_article_and_the_place_left(ui, qtbot, open_window
     again = open_window(path)
     qtbot.waitUntil(lambda: again.article.caret() == target, timeout=3000)
     assert again.doc_id == doc and again.article.verticalScrollBar().value() == line
+
+
+def test_the_window_fits_1024x640_and_200_percent_with_the_article_keeping_60_characters(ui, qtbot):
+    from PySide6.QtCore import Qt
+
+    from annotator.ui.doc_list import COMPACT_TITLE_CHARS
+    from annotator.ui.main_window import MIN_LINE_CHARS
+
+    w = ui.window
+    minimum = w.minimumSizeHint()
+    # 1024x640, and 1920x1080 at 200 % (960x540 logical), each less a window frame and title bar
+    assert minimum.width() <= 960 - 8 and minimum.height() <= 540 - 40, minimum
+    w.resize(minimum.width(), 540 - 40)
+    qtbot.waitUntil(lambda: w.width() == minimum.width())
+    chars = w.article.viewport().width() / w.article.fontMetrics().averageCharWidth()
+    assert chars >= MIN_LINE_CHARS, chars
+    assert w.statusBar().isVisible() and w.statusBar().geometry().bottom() <= w.height()
+    title_chars = w.docs.title_width() / w.docs.fontMetrics().averageCharWidth()
+    assert title_chars >= COMPACT_TITLE_CHARS - 1, title_chars
+    assert w.docs.table.textElideMode() == Qt.ElideMiddle
+    # opening the stance form does not widen the side panel: the article keeps its line length
+    before = (w.article.viewport().width(), w.splitter.sizes())
+    w.article.setFocus()
+    ui.click_at(ui.text.index("said talks would"))
+    ui.key(Qt.Key_S)
+    qtbot.waitUntil(lambda: w.stance.panel.editor.isVisible())
+    assert (w.article.viewport().width(), w.splitter.sizes()) == before
+
+
+def test_label_tags_keep_their_room_inside_a_stance_evidence(ui, qtbot):
+    """Evidence underlines are merged piece by piece over the entities: an entity's last character keeps
+    its letter spacing there too, so its tag never covers the text."""
+    from annotator.session.stances import plan_add_stance
+
+    w = ui.window
+    start = ui.text.index("Last night Zelensky")
+    end = ui.text.index("interest in peace.") + len("interest in peace.")
+    assert w.run_edit(lambda: plan_add_stance(w.corpus, w.doc_id, "ceasefire", "FAVOR", ev_start=start, ev_end=end)).ok
+    qtbot.wait(20)
+    view = w.article
+    inside = [s for s in view.ordered_spans() if start <= s.start and s.end <= end]
+    assert inside
+    for span in inside:
+        tail_rect = view.span_rects(span.end - 1, span.end)[0]
+        body_rect = view.span_rects(span.end - 2, span.end - 1)[0]
+        width = view._tag_widths[span.label]
+        assert tail_rect.width() >= width + body_rect.width() * 0.5, (span, tail_rect, body_rect)
