@@ -698,14 +698,14 @@ class MainWindow(QMainWindow):
         self.run_edit(lambda: self.corpus.plan_relabel_span(current.id, label))
 
     def _warn_if_split_token(self, start: int, end: int, label: str) -> None:
-        """An exact entity inside a spaCy token is kept as asked, but the export will refuse it: say so now."""
+        """An exact entity inside a spaCy token is kept as asked; the export splits that token for it: say so now."""
         whole = self.tokens.snap_selection(start, end)
         if whole == (start, end):
             return
         text = self.document.text
         self.notify(f"{label} “{text[start:end]}” is saved on exactly those characters, but spaCy reads "
-                    f"“{text[whole[0]:whole[1]]}” as whole tokens, so the export will refuse this entity "
-                    "(or leave it out with “Skip spans that do not align”).")
+                    f"“{text[whole[0]:whole[1]]}” as whole tokens: the export splits that token at the entity's edges "
+                    "(and counts it in its summary); a model trained on it may not find such entities.")
 
     def delete_entity(self) -> None:
         current = self.article.current()

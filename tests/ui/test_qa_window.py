@@ -109,6 +109,11 @@ def test_kyiv_in_kyivs_and_ukraine_in_us_ukraine_are_whole_tokens(ui):
     ui.key(Qt.Key_N, Qt.ShiftModifier)  # exact characters on a whole token: no warning either
     assert (lead, lead + 4, "NORP") in ui.db_spans()
     assert not w.notice.isVisible()
+    # exact characters inside a token are kept, with a word on what the export does with them
+    ui.select(lead + 5, lead + 8)  # "ego" in "negotiator"
+    ui.key(Qt.Key_O, Qt.ShiftModifier)
+    assert (lead + 5, lead + 8, "ORG") in ui.db_spans()
+    assert w.notice.isVisible() and "the export splits that token" in w.notice.label.text()
 
 
 def test_a_smaller_window_shrinks_the_side_panels_before_the_article(ui, qtbot):
