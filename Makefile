@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 QT_ENV := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench bench-import bench-ui bench-export bench-agreement reliability palette clean-venv
+.PHONY: run test lint bench bench-import bench-ui bench-export bench-dashboard bench-agreement bench-train bench-preannotate reliability palette clean-venv
 
 $(PY):
 	@py=$$(sh .ci/find-python) || exit 1; \
@@ -36,13 +36,22 @@ bench-ui: $(STAMP)
 bench-export: $(STAMP)
 	$(PY) benchmarks/bench_export.py
 
+bench-dashboard: $(STAMP)
+	$(QT_ENV) $(PY) benchmarks/bench_dashboard.py
+
+bench-train: $(STAMP)
+	$(PY) benchmarks/bench_train.py $(ARGS)
+
 bench-agreement: $(STAMP)
 	$(PY) benchmarks/bench_agreement.py
+
+bench-preannotate: $(STAMP)
+	$(PY) benchmarks/bench_preannotate.py $(ARGS)
 
 palette: $(STAMP)
 	$(PY) benchmarks/palette.py
 
-bench: bench-import bench-ui bench-export bench-agreement
+bench: bench-import bench-ui bench-export bench-dashboard bench-agreement
 
 reliability: $(STAMP)
 	$(PY) benchmarks/kill_harness.py --kills 1000

@@ -74,12 +74,17 @@ def import_command(
 
     from annotator.io.formats import ReadOptions
     from annotator.session.imports import ImportOptions, import_paths, preannotator_for, seeds_dir
+    from annotator.session.preannotate_cluster import is_preannotated_folder
 
     paths = list(paths or []) + ([seeds_dir()] if seeds else [])
     if not paths:
         fail("give files or folders to import (or --seeds for the seed articles)")
-    # before the database: a model that cannot be loaded must not leave a new, empty corpus behind
-    pre = preannotator_for(model, kind=preannotator.value)
+    if model == "default" and all(is_preannotated_folder(p) for p in paths):
+        model = "none"  # `preannotate` output: every task carries its model's spans, no model to load
+    # before the database: a model that cannot be loaded must not leave a new, empty corpus behind;
+    # "default" is the corpus's current model (a trained one, see `annotator models --use`) when it has one
+    name = (_corpus_model(db) or "default") if model == "default" else model
+    pre = preannotator_for(name, kind=preannotator.value)
     options = ImportOptions(
         fmt=None if fmt.value == "auto" else fmt.value,
         read=ReadOptions(ls_annotation=ls_annotation.value, text_key=text_key, label_key=label_key, tag_scheme=tag_scheme.value),
@@ -122,6 +127,24 @@ def import_command(
         raise typer.Exit(EXIT_REJECTED)
     if report.changed:
         raise typer.Exit(EXIT_CHANGED)
+
+
+def _corpus_model(db: Path) -> str | None:
+    """The corpus's current model (see `annotator models --use`), or None for the default pipeline."""
+    if not db.is_file():
+        return None
+    from annotator.core.errors import AnnotatorError
+    from annotator.session.corpus import Corpus
+    from annotator.session.models import preannotation_model
+
+    try:
+        with Corpus(db, read_only=True) as corpus:
+            path, warning = preannotation_model(corpus)
+    except AnnotatorError:
+        return None  # opening it for the import says what is wrong
+    if warning:
+        typer.echo(f"warning: {warning}", err=True)
+    return path
 
 
 def _open(db: Path):

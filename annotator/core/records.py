@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from annotator.core.doc_metadata import is_dateline
 from annotator.core.model import NEW
 
 Span = tuple[int, int, str]
@@ -68,7 +69,10 @@ def text_hash(text: str) -> str:
 
 
 def title_from_text(text: str, limit: int = 200) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:limit]
-    return ""
+    """The first non-empty line, passing over a dateline ("Tuesday, 02 January 2024 12:17 GMT")
+    that a scraped article may start with: that is its date (see doc_metadata), not its title."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    for line in lines[:2]:
+        if not is_dateline(line):
+            return line[:limit]
+    return lines[0][:limit] if lines else ""

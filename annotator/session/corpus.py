@@ -30,6 +30,7 @@ from annotator.core.model import (
 )
 from annotator.session import documents, entities, labels
 from annotator.session.changes import Change, ConflictError, EditError, ListenerError, Op, apply_op
+from annotator.session.doc_filter import DocFilter
 from annotator.session.entities import SPAN_COLS
 from annotator.storage import open_database
 from annotator.storage.backup import RollingBackups
@@ -185,8 +186,8 @@ class Corpus:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return default if row is None else row[0]
 
-    def _filter_sql(self, status: str | None, search: str | None) -> tuple[str, list]:
-        where, args = [], []
+    def _filter_sql(self, status: str | None, search: str | None, where_: DocFilter | None = None) -> tuple[str, list]:
+        where, args = where_.clauses() if where_ else ([], [])
         if status == UNFINISHED:
             where.append("status IN ('new', 'in_progress')")
         elif status:
@@ -202,17 +203,21 @@ class Corpus:
         return (" WHERE " + " AND ".join(where)) if where else "", args
 
     @reads
-    def count_documents(self, status: str | None = None, search: str | None = None) -> int:
-        where, args = self._filter_sql(status, search)
+    def count_documents(self, status: str | None = None, search: str | None = None, where: DocFilter | None = None) -> int:
+        """`where` filters further by metadata (outlet, publication dates) and statuses."""
+        where, args = self._filter_sql(status, search, where)
         return self.db.execute(f"SELECT count(*) FROM documents{where}", args).fetchone()[0]
 
     @reads
     def document_rows(
-        self, offset: int = 0, limit: int = 200, status: str | None = None, search: str | None = None
+        self, offset: int = 0, limit: int = 200, status: str | None = None, search: str | None = None,
+        where: DocFilter | None = None, order: str = "id",
     ) -> list[DocRow]:
-        where, args = self._filter_sql(status, search)
+        """`where` filters by metadata; `order`: "id", or "unsure" (the documents the current model is least
+        sure about first; see session.reannotate)."""
+        where, args = self._filter_sql(status, search, where)
         rows = self.db.execute(
-            f"SELECT id, title, status, {N_SPANS} FROM documents{where} ORDER BY id LIMIT ? OFFSET ?",
+            f"SELECT id, title, status, {N_SPANS} FROM documents{where} ORDER BY {_order_sql(order)} LIMIT ? OFFSET ?",
             args + [limit, offset],
         )
         return [DocRow(*r) for r in rows]
@@ -224,11 +229,19 @@ class Corpus:
         return DocRow(*row) if row else None
 
     @reads
-    def document_index(self, doc_id: int, status: str | None = None, search: str | None = None) -> int | None:
-        """Where a document sits in document_rows(status, search), or None if the filter leaves it out."""
-        where, args = self._filter_sql(status, search)
+    def document_index(
+        self, doc_id: int, status: str | None = None, search: str | None = None, where: DocFilter | None = None,
+        order: str = "id",
+    ) -> int | None:
+        """Where a document sits in document_rows(status, search, where, order), or None if the filter leaves it out."""
+        where, args = self._filter_sql(status, search, where)
         if not self.db.execute(f"SELECT 1 FROM documents{where}{' AND' if where else ' WHERE'} id = ?", args + [doc_id]).fetchone():
             return None
+        if order != "id":
+            row = self.db.execute(
+                f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {_order_sql(order)}) - 1 AS n FROM documents{where}) "
+                "WHERE id = ?", args + [doc_id]).fetchone()
+            return row[0] if row else None
         where_before = f"{where}{' AND' if where else ' WHERE'} id < ?"
         return self.db.execute(f"SELECT count(*) FROM documents{where_before}", args + [doc_id]).fetchone()[0]
 
@@ -443,6 +456,16 @@ def _history_ops(change: Change) -> str:
             row = {k: v for k, v in row.items() if k != "text"}
         out.append({"table": op.table, "before": op.before, "after": row})
     return json.dumps(out, ensure_ascii=False)
+
+
+def _order_sql(order: str) -> str:
+    if order == "id":
+        return "id"
+    if order == "unsure":
+        # unfinished documents by their unsure score (migration 0008), then the rest, each in id order
+        return ("(status IN ('new', 'in_progress')) DESC, "
+                "coalesce((SELECT score FROM doc_unsure WHERE doc_unsure.doc_id = documents.id), -1) DESC, id")
+    raise ValueError(f"unknown document order {order!r}")
 
 
 def _stance(r) -> Stance:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from annotator.core.doc_metadata import FIELDS as METADATA_FIELDS
 from annotator.core.errors import AnnotatorError, Kind
 from annotator.core.model import ACCEPTED, ADJUDICATED_ORIGIN, ANNOTATOR_ORIGIN, IN_PROGRESS
 from annotator.core.registry import Registry
@@ -274,7 +275,7 @@ def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) ->
     marks = ",".join("?" for _ in statuses)
     # "+status" keeps SQLite on the id order of the table instead of sorting an index range per page
     sql = (
-        "SELECT id, text, status, title, source, meta, sha256 FROM documents "
+        "SELECT id, text, status, title, source, meta, sha256, published, outlet, url, author FROM documents "
         f"WHERE +status IN ({marks}) AND id > ? ORDER BY id LIMIT ?"
     )
     after = 0
@@ -284,7 +285,8 @@ def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) ->
             return
         after = rows[-1][0]
         items = {
-            r[0]: ExportDoc(r[0], r[1], [], complete=r[2] == ACCEPTED, status=r[2], title=r[3], source=r[4], meta=json.loads(r[5] or "{}"))
+            r[0]: ExportDoc(r[0], r[1], [], complete=r[2] == ACCEPTED, status=r[2], title=r[3], source=r[4],
+                            meta=with_metadata(json.loads(r[5] or "{}"), r[7:11]))
             for r in rows
         }
         _load_format_data(corpus, items, rows[0][0], after)
@@ -317,6 +319,12 @@ def _load_format_data(corpus: Corpus, items: dict[int, ExportDoc], first: int, l
     ):
         if row[0] in items:
             items[row[0]].relations.append({"head": list(row[1:4]), "child": list(row[4:7]), "label": row[7]})
+
+
+def with_metadata(meta: dict, values: Sequence[str | None]) -> dict:
+    """The document's meta with its current publication date, outlet, URL and author (None: unknown):
+    what the analyst typed wins over what the imported meta said."""
+    return {**meta, **dict(zip(METADATA_FIELDS, values, strict=True))}
 
 
 def _tokenizer(lang: str):
@@ -439,10 +447,13 @@ class _Run:
         return notes
 
     def _manifest(self, files: dict[str, list[str]], notes: list[str], lang: str) -> dict:
+        from annotator.session.models import registered_origins
+
         # people are not models: file spans, annotators, adjudication, Label Studio annotators (its predictions are models)
         models = [o for o in self.origins if o not in (ANNOTATOR_ORIGIN, ADJUDICATED_ORIGIN) and not o.startswith("file:")
                   and not (o.startswith("labelstudio:") and not o.startswith("labelstudio:prediction:"))]
         known = json.loads(self.corpus.meta("models", "[]") or "[]")
+        registered = registered_origins(self.corpus)
         return {
             "format": self.options.fmt,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -463,7 +474,7 @@ class _Run:
             "files": files,
             "labels": sorted(set().union(*(c.entities for c in self.splits.values()))),
             "preannotation": {
-                "models": [_model_entry(m, self.origins[m]) for m in sorted(models)],
+                "models": [_model_entry(m, self.origins[m], registered) for m in sorted(models)],
                 "models_used_on_corpus": known,
                 "span_origins": dict(self.origins.most_common()),
             },
@@ -481,10 +492,13 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def _model_entry(origin: str, spans: int) -> dict:
+def _model_entry(origin: str, spans: int, registered: dict[str, dict]) -> dict:
     # origins are written as <pipeline name>-<version> (annotator.nlp.models.model_id)
     name, _, version = origin.rpartition("-")
-    return {"id": origin, "name": name or origin, "version": version if name else "", "spans": spans}
+    entry = {"id": origin, "name": name or origin, "version": version if name else "", "spans": spans}
+    if origin in registered:  # a model trained on this corpus: which one, on what
+        entry["trained_in_corpus"] = registered[origin]
+    return entry
 
 
 def _problems_message(problems: list[Problem]) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import srsly
 
+from annotator.core.doc_metadata import FIELDS as METADATA_FIELDS
 from annotator.io.export_spacy import ExportDoc, Problem
 from annotator.io.export_stances import (
     CANDIDATES_KEY,
@@ -150,7 +151,8 @@ class StanceExport(ExportExtension):
         total = train.records + dev.records
         notes = [
             f"{FILENAME}: the {total} stance records (document id and sha256 of its text, split, holder, target, value, "
-            "evidence offsets and text, note, annotator), one JSON object a line."
+            "evidence offsets and text, note, annotator, and the document's published date, outlet, url and author), "
+            "one JSON object a line."
         ]
         if not spacy_format:
             return notes
@@ -203,6 +205,8 @@ def jsonl_record(rec: dict, item: ExportDoc, split: str) -> dict:
         "evidence": None if start is None else item.text[start:end],
         "note": rec["note"],
         "annotator": rec["annotator"],
+        # the document's metadata, so a stance can be placed in time and by outlet without a join
+        **{name: item.meta.get(name) for name in METADATA_FIELDS},
     }
 
 

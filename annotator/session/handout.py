@@ -23,12 +23,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core.doc_metadata import COLUMNS as _META_COLUMNS
 from annotator.core.errors import BadInput, NotFound, StorageFailed
 from annotator.session.corpus import Corpus
 from annotator.storage.backup import backup_dir
 
 ProgressFn = Callable[[int, int], None]
 _NAME = re.compile(r"^[\w.@+-][\w .@+-]*$")
+
+META_COLS = ", ".join(_META_COLUMNS)
 
 
 @dataclass
@@ -198,11 +201,14 @@ def _write_copy(source: Corpus, path: Path, name: str, ids: list[int], models: s
                     chunk = ids[i : i + 500]
                     marks = ",".join("?" for _ in chunk)
                     new_ids = {}
-                    for doc_id, src_, title, text, sha, meta_ in sdb.execute(
-                        f"SELECT id, source, title, text, sha256, meta FROM documents WHERE id IN ({marks}) ORDER BY id", chunk
+                    # the document's metadata goes along, typed values included (doc_metadata.COLUMNS)
+                    for doc_id, src_, title, text, sha, meta_, *found in sdb.execute(
+                        f"SELECT id, source, title, text, sha256, meta, {META_COLS} FROM documents WHERE id IN ({marks}) ORDER BY id",
+                        chunk,
                     ):
-                        cur = db.execute("INSERT INTO documents (source, title, text, sha256, meta) VALUES (?, ?, ?, ?, ?)",
-                                         [src_, title, text, sha, meta_])
+                        cur = db.execute(f"INSERT INTO documents (source, title, text, sha256, meta, {META_COLS}) "
+                                         f"VALUES (?, ?, ?, ?, ?, {', '.join('?' for _ in found)})",
+                                         [src_, title, text, sha, meta_, *found])
                         new_ids[doc_id] = cur.lastrowid
                     for doc_id, start, end, label, origin in sdb.execute(
                         f"SELECT doc_id, start, end, label, origin FROM spans WHERE doc_id IN ({marks}) ORDER BY doc_id, start", chunk

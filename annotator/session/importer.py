@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from annotator.core import doc_metadata
 from annotator.core.model import ANNOTATOR_ORIGIN
 from annotator.core.records import Record
 from annotator.core.scheme import colour_for_new_label
@@ -118,10 +119,12 @@ def store_records(corpus: Corpus, records: list[Record], span_origin: dict[int, 
                 continue
             seen.add(sha)
             doc_id = planner.next("documents")
+            # publication date, outlet, URL, author: from the meta, else found in the text
+            found = doc_metadata.columns(doc_metadata.find(rec.meta, rec.text))
             planner.ops["documents"].append(Op("documents", None, {
                 "id": doc_id, "source": rec.where, "title": rec.title, "text": rec.text, "sha256": sha,
                 "meta": json.dumps(rec.meta, ensure_ascii=False), "status": rec.status,
-                "annotator": corpus.annotator if rec.status != "new" else "",
+                "annotator": corpus.annotator if rec.status != "new" else "", **found,
             }))
             rec.doc_id = doc_id
             result.added.append(doc_id)

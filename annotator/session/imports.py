@@ -35,6 +35,7 @@ class ImportReport:
     model: str | None = None
     model_spans: int = 0
     seconds: float = 0.0
+    warning: str | None = None  # e.g. the current model's folder is missing: the default model was used
     interrupted: bool = False  # Ctrl+C or Cancel: what was read and annotated before it is stored, the rest is not
 
     @property
@@ -218,6 +219,11 @@ def import_paths(
     report = ImportReport()
     dedupe = _Dedupe(corpus, report, options.on_duplicate)
     records = dedupe(read_paths(paths, options.fmt, options.read))
+    if preannotator is None and nlp is None and model == "default":
+        from annotator.session.models import preannotation_model
+
+        model, report.warning = preannotation_model(corpus)  # the corpus's current model, if it has one
+        model = model or "default"
     pre = preannotator if preannotator is not None else preannotator_for(model, nlp=nlp)
     commit_every = commit_every or (256 if pre is not None else 2048)
     if pre is not None:
@@ -230,6 +236,7 @@ def import_paths(
 
     batch: list[Record] = []
     origins: dict[int, str] = {}
+    shard_models: list[str] = []
     done = 0
 
     def flush() -> None:
@@ -252,6 +259,13 @@ def import_paths(
                 if ents is not None:
                     origins[len(batch)] = report.model
                     report.model_spans += len(rec.spans)
+            elif (made_by := preannotated_by(rec)) is not None:
+                # a task `annotator preannotate` wrote: its spans are the model's, not the file's
+                origins[len(batch)] = made_by
+                report.model_spans += len(rec.spans)
+                if made_by not in shard_models:
+                    shard_models.append(made_by)
+                    remember_model(corpus, made_by)
             if options.status:
                 rec.status = options.status
             batch.append(rec)
@@ -267,8 +281,22 @@ def import_paths(
         # the documents annotated so far cost model time: keep them; a re-run skips them by hash
         report.interrupted = True
     flush()
+    if report.model is None and shard_models:
+        report.model = ", ".join(shard_models)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def preannotated_by(rec: Record) -> str | None:
+    """The model that made a record's spans, when it is a task `annotator preannotate` wrote.
+
+    Its meta names the model and the sha256 of the very text the model saw; a task whose text
+    was edited since keeps its spans as the file's.
+    """
+    model, sha = rec.meta.get("model"), rec.meta.get("sha256")
+    if isinstance(model, str) and model and sha == rec.sha256:
+        return model
+    return None
 
 
 def remember_model(corpus: Corpus, model: str) -> None:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.core import doc_metadata
 from annotator.core.errors import BadInput
 from annotator.core.model import ACCEPTED, ADJUDICATED_ORIGIN, NEW
 from annotator.session.analysts import ACCEPTED as DEFAULT_STATUS
@@ -281,8 +282,12 @@ def _write_review(review: Corpus, matching: Matching, status: str, report: Revie
             if not vers:
                 report.left_out += 1
                 continue
-            cur = db.execute("INSERT INTO documents (source, title, text, sha256, meta) VALUES (?, ?, ?, ?, ?)",
-                             [doc.source, doc.title, doc.text, doc.sha256, json.dumps(doc.meta, ensure_ascii=False)])
+            # metadata found again from the meta and the text, as an import finds it (values typed in an
+            # analyst's copy are not carried over: the versions hold spans and stances only)
+            found = doc_metadata.columns(doc_metadata.find(doc.meta, doc.text))
+            cur = db.execute(f"INSERT INTO documents (source, title, text, sha256, meta, {', '.join(found)}) "
+                             f"VALUES (?, ?, ?, ?, ?, {', '.join('?' for _ in found)})",
+                             [doc.source, doc.title, doc.text, doc.sha256, json.dumps(doc.meta, ensure_ascii=False), *found.values()])
             doc_id = cur.lastrowid
             report.documents += 1
             rows = []

@@ -253,6 +253,93 @@ def m0009_review(db):
     )
 
 
+@migrations(name="0011_doc_metadata")
+def m0011_doc_metadata(db):
+    """Publication date, outlet, URL and author as columns, each with where it came from
+    (meta / text / typed); and the day each accepted document was accepted.
+
+    The columns are added at the end of the row, after the article text: a query that reads them
+    from the row would walk the text's overflow pages. So the indexes cover what the dashboard
+    filters on (status, published, outlet): by date, by outlet, and by id (`documents_facets`,
+    for joins from stances); `spans_doc_label` counts a document's entities by label without
+    reading the spans rows, and `stances_holder` gives the stance matrix its rows in group order
+    (see session.dashboard).
+    `documents_accepted` is kept by triggers whatever path changes a status (an edit, an undo, an
+    import of accepted records), so "accepted per day" is an indexed count, not a scan of the
+    history's JSON. Existing documents are filled in here, from their meta and their text, the
+    same way an import fills new ones (annotator.core.doc_metadata).
+    """
+    from annotator.core import doc_metadata
+
+    sources = "('meta', 'text', 'typed')"
+    date_glob = "'[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'"
+    statements = [
+        f"ALTER TABLE documents ADD COLUMN published TEXT CHECK (published IS NULL OR published GLOB {date_glob})",
+        f"ALTER TABLE documents ADD COLUMN published_src TEXT CHECK (published_src IN {sources})",
+    ]
+    for field in ("outlet", "url", "author"):
+        statements += [
+            f"ALTER TABLE documents ADD COLUMN {field} TEXT CHECK ({field} IS NULL OR length({field}) > 0)",
+            f"ALTER TABLE documents ADD COLUMN {field}_src TEXT CHECK ({field}_src IN {sources})",
+        ]
+    for statement in statements:
+        db.execute(statement)
+    run_script(
+        db,
+        """
+        CREATE INDEX documents_published ON documents(published, outlet, status);
+        CREATE INDEX documents_outlet ON documents(outlet, published, status);
+        CREATE INDEX documents_author ON documents(author);
+        CREATE INDEX documents_url ON documents(url);
+        CREATE INDEX documents_facets ON documents(id, status, published, outlet);
+        CREATE INDEX spans_doc_label ON spans(doc_id, label);
+        CREATE INDEX stances_holder ON stances(holder_text, target, value, doc_id);
+
+        CREATE TABLE documents_accepted (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            ts TEXT NOT NULL
+        );
+        CREATE INDEX documents_accepted_ts ON documents_accepted(ts);
+        CREATE TRIGGER documents_accepted_insert AFTER INSERT ON documents WHEN NEW.status = 'accepted' BEGIN
+            INSERT OR REPLACE INTO documents_accepted (doc_id, ts) VALUES (NEW.id, NEW.created_at);
+        END;
+        CREATE TRIGGER documents_accepted_on AFTER UPDATE OF status ON documents
+            WHEN NEW.status = 'accepted' AND OLD.status != 'accepted' BEGIN
+            INSERT OR REPLACE INTO documents_accepted (doc_id, ts) VALUES (NEW.id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+        END;
+        CREATE TRIGGER documents_accepted_off AFTER UPDATE OF status ON documents
+            WHEN OLD.status = 'accepted' AND NEW.status != 'accepted' BEGIN
+            DELETE FROM documents_accepted WHERE doc_id = OLD.id;
+        END;
+
+        INSERT INTO documents_accepted (doc_id, ts)
+        SELECT d.id, coalesce((
+            SELECT max(h.ts) FROM history h, json_each(h.ops) j
+            WHERE h.doc_id = d.id AND json_valid(h.ops) AND j.type = 'object'
+              AND j.value ->> '$.table' = 'documents' AND j.value ->> '$.after.status' = 'accepted'
+        ), d.created_at)
+        FROM documents d WHERE d.status = 'accepted';
+        """,
+    )
+    after, page = 0, 500
+    names = doc_metadata.COLUMNS
+    update = f"UPDATE documents SET {', '.join(f'{c} = ?' for c in names)} WHERE id = ?"
+    while True:
+        rows = db.execute("SELECT id, meta, text FROM documents WHERE id > ? ORDER BY id LIMIT ?", [after, page]).fetchall()
+        if not rows:
+            break
+        after = rows[-1][0]
+        for doc_id, meta, text in rows:
+            try:
+                meta = json.loads(meta or "{}")
+            except ValueError:
+                meta = {}
+            found = doc_metadata.find(meta, text)
+            if found:
+                cols = doc_metadata.columns(found)
+                db.execute(update, [cols[c] for c in names] + [doc_id])
+
+
 # the default colours before the generated palette (annotator.core.palette), for 0013
 _OLD_DEFAULT_COLOURS = {
     "PERSON": "#f4a3a3", "ORG": "#9ec5f8", "GPE": "#a8e0a0", "NORP": "#f7d08a", "LOC": "#c7e8d0", "DATE": "#d9c2f0",
@@ -312,6 +399,48 @@ def m0005_formats(db):
             tokens TEXT,
             tool TEXT NOT NULL DEFAULT '{}'
         );
+        """,
+    )
+
+
+@migrations(name="0008_models")
+def m0008_models(db):
+    """Models trained on the corpus, and how unsure the current model is about each unfinished document.
+
+    A model's files live in <db>.models/<id>; the row keeps what it was trained on (count and a
+    hash of the set of document hashes) and its dev scores beside the base model's on the same
+    documents, as JSON ({"overall": {"p", "r", "f"}, "labels": {label: {...}}}). The corpus's
+    current model (the one new imports pre-annotate with) is meta["current_model"].
+    doc_unsure is derived data (recomputed by a re-annotation), not an annotation: no history.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE models (
+            id TEXT PRIMARY KEY,
+            origin TEXT NOT NULL,
+            base TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            path TEXT NOT NULL,
+            documents INTEGER NOT NULL,
+            documents_hash TEXT NOT NULL,
+            dev_documents INTEGER NOT NULL DEFAULT 0,
+            steps INTEGER NOT NULL DEFAULT 0,
+            seed INTEGER NOT NULL DEFAULT 0,
+            seconds REAL NOT NULL DEFAULT 0,
+            cancelled INTEGER NOT NULL DEFAULT 0,
+            scores TEXT NOT NULL DEFAULT '{}',
+            base_scores TEXT NOT NULL DEFAULT '{}',
+            other_scores TEXT NOT NULL DEFAULT '{}',
+            curve TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE doc_unsure (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            model_id TEXT NOT NULL,
+            score REAL NOT NULL,
+            disagreements INTEGER NOT NULL
+        );
+        CREATE INDEX doc_unsure_score ON doc_unsure(score DESC, doc_id);
         """,
     )
 

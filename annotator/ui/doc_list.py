@@ -19,9 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import ACCEPTED, IN_PROGRESS, NEW, SKIPPED
 from annotator.session import Corpus, DocRow
 from annotator.session.corpus import UNFINISHED
+from annotator.session.doc_filter import NO_OUTLET, DocFilter, published_range
+from annotator.session.metadata import outlets
 from annotator.ui.plain import tip
 
 STATUS_NAMES = {NEW: "new", IN_PROGRESS: "in progress", ACCEPTED: "accepted", SKIPPED: "skipped"}
@@ -72,6 +75,8 @@ class DocumentListModel(QAbstractTableModel):
         self.corpus = corpus
         self.status: str | None = None
         self.search: str | None = None
+        self.where: DocFilter | None = None  # outlet and publication dates
+        self.order = "id"  # or "unsure": the articles the models disagree on most first (Model menu)
         self._count = 0
         self._pages: OrderedDict[int, list[DocRow]] = OrderedDict()
         self.refresh()
@@ -80,14 +85,18 @@ class DocumentListModel(QAbstractTableModel):
         self.corpus = corpus
         self.refresh()
 
-    def set_filter(self, status: str | None, search: str | None) -> None:
-        self.status, self.search = status, (search or None)
+    def set_filter(self, status: str | None, search: str | None, where: DocFilter | None = None) -> None:
+        self.status, self.search, self.where = status, (search or None), (where if where and not where.empty else None)
+        self.refresh()
+
+    def set_order(self, order: str) -> None:
+        self.order = order
         self.refresh()
 
     def refresh(self) -> None:
         self.beginResetModel()
         self._pages.clear()
-        self._count = self.corpus.count_documents(self.status, self.search)
+        self._count = self.corpus.count_documents(self.status, self.search, self.where)
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
@@ -98,6 +107,8 @@ class DocumentListModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         if role == DISPLAY and orientation == Qt.Horizontal:
+            if section == 0 and self.order == "unsure":
+                return "Title · unsure first"  # the Model menu's order is on: say so where the list is
             return "" if (self.compact and section == 1) else self.HEADERS[section]
         return None
 
@@ -107,7 +118,8 @@ class DocumentListModel(QAbstractTableModel):
         page_no = row // self.PAGE
         page = self._pages.get(page_no)
         if page is None:
-            page = self.corpus.document_rows(page_no * self.PAGE, self.PAGE, self.status, self.search)
+            page = self.corpus.document_rows(page_no * self.PAGE, self.PAGE, self.status, self.search, self.where,
+                                             order=self.order)
             self._pages[page_no] = page
             while len(self._pages) > self.MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -143,7 +155,7 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def row_of(self, doc_id: int) -> int | None:
-        return self.corpus.document_index(doc_id, self.status, self.search)
+        return self.corpus.document_index(doc_id, self.status, self.search, self.where, order=self.order)
 
     def update_document(self, doc_id: int) -> None:
         """Re-read one document's row after an edit; a status change under a filter re-counts."""
@@ -170,6 +182,7 @@ class DocumentListModel(QAbstractTableModel):
 
 class DocumentPanel(QWidget):
     document_chosen = Signal(int)
+    message = Signal(str, bool)  # text, error: for the window's status line
     filter_changed = Signal(str)  # the search text now applied ("" for none)
 
     def __init__(self, corpus: Corpus, parent=None):
@@ -220,6 +233,19 @@ class DocumentPanel(QWidget):
         self.progress.setObjectName("progress")
         self.progress.setTextVisible(True)
 
+        self.outlet_box = QComboBox()
+        self.outlet_box.setObjectName("outlet_filter")
+        self.outlet_box.setToolTip("Show documents from this outlet")
+        self.outlet_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.outlet_box.setMinimumContentsLength(8)
+        self.published_box = QLineEdit()
+        self.published_box.setObjectName("published_filter")
+        self.published_box.setPlaceholderText("Published: any")
+        self.published_box.setClearButtonEnabled(True)
+        self.published_box.setToolTip("Publication dates: 2024-01-01..2024-03-31, 2024-01-01.. (from), ..2024-03-31 (to), "
+                                      "one day, or none (documents without a date). Enter applies.")
+        self._fill_outlets()
+
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.search_box, 3)
@@ -228,9 +254,14 @@ class DocumentPanel(QWidget):
         self.filter_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.filter_box.setMinimumContentsLength(5)
         self.search_box.setMinimumWidth(self.fontMetrics().averageCharWidth() * 8)
+        meta_row = QHBoxLayout()
+        meta_row.setContentsMargins(0, 0, 0, 0)
+        meta_row.addWidget(self.outlet_box, 1)
+        meta_row.addWidget(self.published_box, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addLayout(top)
+        layout.addLayout(meta_row)
         layout.addWidget(self.missing_note)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
@@ -240,6 +271,9 @@ class DocumentPanel(QWidget):
         self.search_box.textChanged.connect(lambda _: self._search_timer.start())
         self.search_box.returnPressed.connect(self._apply_filter)
         self.filter_box.currentIndexChanged.connect(lambda _: self._apply_filter())
+        self.outlet_box.currentIndexChanged.connect(lambda _: self._apply_filter())
+        self.published_box.returnPressed.connect(self._apply_filter)
+        self.published_box.textChanged.connect(lambda text: text or self._apply_filter())  # the clear button
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self._selecting = False
         self._shown: int | None = None
@@ -273,16 +307,45 @@ class DocumentPanel(QWidget):
 
     def set_corpus(self, corpus: Corpus) -> None:
         self.model.set_corpus(corpus)
+        self._fill_outlets()
         self.update_progress()
+
+    def _fill_outlets(self) -> None:
+        """The outlets of the corpus, with their counts (again after an import or a metadata edit)."""
+        keep = self.outlet_box.currentData()
+        self.outlet_box.blockSignals(True)
+        self.outlet_box.clear()
+        self.outlet_box.addItem("Any outlet", None)
+        for name, n in outlets(self.model.corpus):
+            self.outlet_box.addItem(f"{name or '(unknown)'} ({n:,})", NO_OUTLET if name is None else name)
+        self.outlet_box.setCurrentIndex(max(self.outlet_box.findData(keep), 0) if keep is not None else 0)
+        self.outlet_box.blockSignals(False)
+
+    def metadata_changed(self) -> None:
+        self._fill_outlets()
+        self.model.refresh()
+        if self.current_doc_id is not None:
+            self.select_document(self.current_doc_id)
+
+    def meta_filter(self) -> DocFilter:
+        outlet = self.outlet_box.currentData()
+        return DocFilter(outlets=(outlet,) if outlet is not None else (), **published_range(self.published_box.text()))
 
     def _apply_filter(self) -> None:
         self._search_timer.stop()
         status = self.filter_box.currentData()
         search = self.search_box.text().strip()
-        if (status, search or None) == (self.model.status, self.model.search):
+        try:
+            where = self.meta_filter()
+        except AnnotatorError as exc:
+            self.published_box.setStyleSheet("QLineEdit { color: #d64545; }")
+            self.message.emit(str(exc), True)
+            return
+        self.published_box.setStyleSheet("")
+        if (status, search or None, where if not where.empty else None) == (self.model.status, self.model.search, self.model.where):
             return
         current = self.current_doc_id
-        self.model.set_filter(status, search)
+        self.model.set_filter(status, search, where)
         self.select_document(current)
         self.filter_changed.emit(search)
 

@@ -197,10 +197,13 @@ class ExportDialog(QDialog):
         self.worker.start()
 
     def _progressed(self, done: int, total: int) -> None:
-        if self.progress is not None:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
-            self.progress.setLabelText(f"Exporting documents… {done:,} of {total:,}")
+        box = self.progress
+        if box is not None:
+            box.setMaximum(total)
+            box.setLabelText(f"Exporting documents… {done:,} of {total:,}")
+            # last: a modal progress dialog's setValue runs the event loop, where the export may finish
+            # and the box go (the progress signal then found it gone: a rare crash seen under load)
+            box.setValue(done)
 
     def _succeeded(self, result) -> None:
         self.result = result

@@ -45,11 +45,13 @@ from annotator.ui.doc_list import STATUS_NAMES, DocumentPanel
 from annotator.ui.edits import EditRunner, Reporter
 from annotator.ui.entity_list import EntityList
 from annotator.ui.legend import Legend
+from annotator.ui.model_window import ModelController
 from annotator.ui.plain import plain_box
 from annotator.ui.shortcuts import WINDOW_KEYS, CheatSheet, cheat_sheet_rows, stance_form_rows
 from annotator.ui.snapping import TokenCache
 from annotator.ui.stance_editor import value_keys
 from annotator.ui.theme import apply_theme, entity_colours
+from annotator.ui.window_dashboard import WindowDashboard
 from annotator.ui.window_files import NO_DOCUMENT, FilesController
 from annotator.ui.window_relations import WindowRelations
 from annotator.ui.window_review import WindowReview
@@ -169,6 +171,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.stance = WindowStances(self)  # the stance panel beside the entities, its keys and evidence marks
+        self.dashboard = WindowDashboard(self)  # View ▸ Dashboard, the metadata panel, the list's metadata filter
+        self.models = ModelController(self)  # the Model menu: train, the registry, re-annotate, unsure first
         self.review = WindowReview(self)  # several analysts: copies, agreement, review corpora and their panel
         self.relations = WindowRelations(self)  # imported relations and rejected suggestions, read-only
         self.settings.restore()
@@ -323,10 +327,15 @@ class MainWindow(QMainWindow):
         return self.side.addTab(widget, title)
 
     def menu(self, title: str) -> QMenu:
-        """The menu bar's menu of that title ("&Model" and "Model" are one), made at the end if missing."""
+        """The menu bar's menu of that title ("&Model" and "Model" are one), made before Help if missing."""
         key = title.replace("&", "")
         if key not in self._menus:
-            self._menus[key] = self.menuBar().addMenu(title)
+            help_menu = self._menus.get("Help")
+            if help_menu is None:
+                self._menus[key] = self.menuBar().addMenu(title)
+            else:  # Help stays last, where people look for it
+                self._menus[key] = QMenu(title, self)
+                self.menuBar().insertMenu(help_menu.menuAction(), self._menus[key])
         return self._menus[key]
 
     def add_action(self, text: str, slot: Callable, keys=(), *, menu: str | None = None, section: str | None = None,
@@ -500,6 +509,7 @@ class MainWindow(QMainWindow):
             if getattr(dialog, "running", False):  # an export: cancel it and wait, its folder is removed;
                 dialog.done(0)  # a running QThread destroyed with the window would abort the process
         self.files.stop_imports()
+        self.models.stop()
         self.session.close()
         super().closeEvent(event)
 

@@ -129,7 +129,9 @@ class FilesController(QObject):
             parts.append(f"{len(report.rejected)} rejected")
         if report.changed:
             parts.append(f"{report.changed} changed on the way in (trimmed, merged or repeated)")
-        w.notify(", ".join(parts) + ".", error=bool(report.rejected))
+        if report.warning:  # e.g. the corpus's current model is missing: the default was used
+            parts.append(report.warning)
+        w.notify(", ".join(parts) + ".", error=bool(report.rejected or report.warning))
         if report.rejected or report.notes:
             lines = [f"rejected {r}" for r in report.rejected[:200]] + [f"changed {n}" for n in report.notes[:200]]
             w.show_box("Some records were rejected" if report.rejected else "Some records were changed", "\n".join(lines))

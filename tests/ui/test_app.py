@@ -110,7 +110,7 @@ def test_file_menu_offers_export_and_restore_when_their_dialogs_exist(window):
     import importlib.util
 
     names = [a.text() for a in window.menuBar().actions()]
-    assert names == ["&File", "&Edit", "&Label", "&View", "&Help"]
+    assert names == ["&File", "&Edit", "&Label", "&View", "&Model", "&Help"]  # a feature's menu goes before Help
     for action, module in ((window.act_export, "export_dialog"), (window.act_restore, "restore_dialog")):
         assert action.isEnabled() == (importlib.util.find_spec(f"annotator.ui.{module}") is not None)
 

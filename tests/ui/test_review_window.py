@@ -104,7 +104,7 @@ def test_take_all_agreed_and_by_hand_from_the_keyboard(open_window, drive, revie
 
 def test_review_panel_is_only_there_for_review_corpora(window):
     assert window.review.panel is None
-    assert window.side.count() == 2  # entities and stances
+    assert window.side.count() == 3  # entities, stances and metadata
     assert not window.review.menu.menuAction().isVisible()
 
 

@@ -1,0 +1,77 @@
+"""What runs on a Dask worker: the pre-annotator, loaded once per worker process and kept.
+
+Imported by the driver only after Dask was found, and unpickled on each worker with the
+task that needs it; so a worker must have annotator (and the model) installed.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+from distributed import WorkerPlugin
+
+from annotator.core.errors import AnnotatorError, ModelUnavailable
+from annotator.nlp.preannotators import get_preannotator
+
+_LOADED: dict[tuple[str | None, str], object] = {}
+_LOCK = threading.Lock()  # a worker with several threads must still load the pipeline once
+
+
+def loaded(model: str | None, kind: str = "spacy"):
+    """This process's pre-annotator for (model, kind), loaded on first use and kept."""
+    key = (model, kind)
+    found = _LOADED.get(key)
+    if found is None:
+        with _LOCK:
+            found = _LOADED.get(key)
+            if found is None:
+                try:
+                    found = get_preannotator(model, kind)
+                except AnnotatorError:
+                    raise
+                except Exception as exc:  # a plugin's own failure still reaches the user as one line
+                    raise ModelUnavailable(f"could not load the pre-annotator {kind!r} for {model!r}: {exc}") from exc
+                _LOADED[key] = found
+    return found
+
+
+def warm(model: str | None, kind: str = "spacy") -> str:
+    """Load the pre-annotator now; its origin id (the model name and version)."""
+    return loaded(model, kind).origin
+
+
+class PreannotatorPlugin(WorkerPlugin):
+    """Loads the pipeline when a worker starts, also one that joins later or replaces a killed one."""
+
+    def __init__(self, model: str | None, kind: str = "spacy"):
+        self.model = model
+        self.kind = kind
+
+    def setup(self, worker) -> None:
+        loaded(self.model, self.kind)
+
+
+class IgnoreInterrupt(WorkerPlugin):
+    """A local cluster's workers leave Ctrl+C to the driver, which stops the run and closes them.
+
+    They share the terminal's process group, so each would otherwise print a KeyboardInterrupt
+    traceback. Also applied to a worker the nanny restarts after a kill.
+    """
+
+    def setup(self, worker) -> None:
+        ignore_interrupt()
+
+
+def ignore_interrupt() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def annotate_partition(model: str | None, kind: str, batch_size: int, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """The spans of each text, in order. Nothing is written here: the driver writes each shard once."""
+    pre = loaded(model, kind)
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    for i, spans in pre.annotate(((t, i) for i, t in enumerate(texts)), batch_size=batch_size):
+        out[i] = [(int(s), int(e), str(lb)) for s, e, lb in spans]
+    return out

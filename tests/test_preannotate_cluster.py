@@ -1,0 +1,284 @@
+"""`annotator preannotate` on a real Dask cluster: shards, manifest, resume, a killed worker, a killed client.
+
+One LocalCluster (2 worker processes) is shared by the module: starting one costs seconds.
+"""
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from annotator.core.errors import BadInput  # noqa: E402
+from annotator.session.preannotate_cluster import preannotate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+RULER_PATTERNS = [
+    {"label": "GPE", "pattern": "Kyiv"}, {"label": "GPE", "pattern": "Ukraine"}, {"label": "GPE", "pattern": "Russia"},
+    {"label": "PERSON", "pattern": [{"LOWER": "zelensky"}]}, {"label": "ORG", "pattern": "White House"},
+]
+
+
+def run_cli(*args, timeout=300, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True, timeout=timeout,
+        env=dict(os.environ, PYTHONIOENCODING="utf-8", **(env or {})),
+    )
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def paragraphs() -> list[str]:
+    out = []
+    for path in SEEDS:
+        out.extend(p.strip() for p in path.read_text(encoding="utf-8").split("\n") if len(p.strip()) > 80)
+    return out
+
+
+def write_corpus(folder: Path, n: int, short: bool = False) -> list[str]:
+    """n different articles as JSONL (varied copies of the seeds); returns their texts in order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = paragraphs() if short else [p.read_text(encoding="utf-8").strip() for p in SEEDS]
+    texts = [f"{base[i % len(base)]}\nCopy {i} from Kyiv." for i in range(n)]
+    with open(folder / "articles.jsonl", "w", encoding="utf-8") as f:
+        for i, text in enumerate(texts):
+            f.write(json.dumps({"text": text, "meta": {"n": i}}) + "\n")
+    return texts
+
+
+def shard_tasks(out: Path) -> list[dict]:
+    return [json.loads(line) for p in sorted(out.glob("part-*.jsonl")) for line in p.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def ruler(tmp_path_factory) -> str:
+    """A real, fast pipeline: blank English with an EntityRuler, saved to disk like any model."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.meta.update(name="ruler_test", version="1.0.0")
+    nlp.add_pipe("entity_ruler").add_patterns(RULER_PATTERNS)
+    path = tmp_path_factory.mktemp("model") / "ruler"
+    nlp.to_disk(path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def client():
+    import logging
+
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL
+    )
+    c = distributed.Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def test_cli_preannotate_then_import_then_stats(tmp_path, ruler):
+    texts = write_corpus(tmp_path / "in", 23)
+    (tmp_path / "in" / "one.txt").write_text("Zelensky in Kyiv\n\nA text file read whole.", encoding="utf-8")
+    with open(tmp_path / "in" / "articles.jsonl", "a", encoding="utf-8") as f:
+        f.write("{broken\n")
+    out = tmp_path / "out"
+    done = run_cli("preannotate", tmp_path / "in", "--out", out, "--model", ruler, "--workers", "2", "--partition-size", "5")
+    assert done.returncode == 1, done.stderr  # finished, with one rejected line
+    assert "wrote 5 shards (24 documents" in done.stdout and "from en_ruler_test-1.0.0" in done.stdout
+    assert "articles.jsonl:24: invalid JSON" in done.stderr and "Traceback" not in done.stderr
+    assert "Dask dashboard: http" in done.stderr
+    tasks = shard_tasks(out)
+    assert [t["text"] for t in tasks] == texts + ["Zelensky in Kyiv\n\nA text file read whole."]
+    first = tasks[0]
+    assert first["meta"]["model"] == "en_ruler_test-1.0.0" and first["meta"]["sha256"] == sha(first["text"])
+    assert first["meta"]["n"] == 0 and first["meta"]["title"] and first["meta"]["input"].endswith("articles.jsonl:1")
+    assert all(first["text"][s["start"]:s["end"]] in ("Kyiv", "Ukraine", "Russia", "Zelensky", "White House") for s in first["spans"])
+
+    db = tmp_path / "c.db"
+    imported = run_cli("import", out, "--db", db)
+    assert imported.returncode == 0, imported.stderr
+    n_spans = sum(len(t["spans"]) for t in tasks)
+    assert f"imported 24 documents, {n_spans} entities from en_ruler_test-1.0.0" in imported.stdout
+    again = run_cli("import", out, "--db", db)
+    assert "imported 0 documents" in again.stdout and "24 already in the corpus" in again.stdout
+    stats = json.loads(run_cli("stats", "--db", db, "--json").stdout)
+    assert stats["documents"]["total"] == 24
+    assert stats["entities"]["by_origin"] == {"en_ruler_test-1.0.0": n_spans}
+
+
+def test_manifest_lists_shards_counts_model_inputs_and_rejections(tmp_path, ruler, client):
+    texts = write_corpus(tmp_path / "in", 17)
+    missing = tmp_path / "nowhere.jsonl"
+    out = tmp_path / "out"
+    report = preannotate([tmp_path / "in", missing], out, client, model=ruler, partition_size=4)
+    assert report.documents == 17 and report.shards_written == 5 and len(report.rejected) == 1
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format"] == "annotator-preannotate" and manifest["complete"] is True
+    assert manifest["model"] == "en_ruler_test-1.0.0" and manifest["model_argument"] == ruler
+    assert manifest["inputs"] == [str(tmp_path / "in"), str(missing)]
+    assert manifest["partition_size"] == 4 and manifest["documents"] == 17
+    assert [s["file"] for s in manifest["shards"]] == [f"part-{k:06d}.jsonl" for k in range(5)]
+    assert [s["documents"] for s in manifest["shards"]] == [4, 4, 4, 4, 1]
+    for shard in manifest["shards"]:
+        lines = (out / shard["file"]).read_text(encoding="utf-8").splitlines()
+        assert len(lines) == shard["documents"]
+        assert shard["spans"] == sum(len(json.loads(line)["spans"]) for line in lines)
+        assert shard["fingerprint"] == sha("\n".join(json.loads(line)["meta"]["sha256"] for line in lines))
+    assert manifest["spans"] == report.spans == sum(s["spans"] for s in manifest["shards"])
+    assert manifest["rejected"] == [{"source": str(missing), "line": 0, "reason": "no such file or folder"}]
+    assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_rerun_skips_written_shards_and_redoes_only_what_is_missing(tmp_path, ruler, client):
+    write_corpus(tmp_path / "in", 20)
+    out = tmp_path / "out"
+    first = preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=4)
+    assert first.shards_written == 5
+    stamp = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("part-*.jsonl")}
+
+    again = preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=4)
+    assert (again.shards_written, again.shards_skipped, again.documents, again.documents_skipped) == (0, 5, 0, 20)
+    assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("part-*.jsonl")} == stamp
+
+    # a lost shard is redone; a shard renamed into place after the last manifest write is adopted, not redone
+    (out / "part-000002.jsonl").unlink()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["shards"] = [s for s in manifest["shards"] if s["partition"] != 3]
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    third = preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=4)
+    assert (third.shards_written, third.shards_skipped) == (1, 4)
+    assert (out / "part-000003.jsonl").stat().st_ino == stamp["part-000003.jsonl"][0]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [s["partition"] for s in manifest["shards"]] == [0, 1, 2, 3, 4] and manifest["documents"] == 20
+    assert len(shard_tasks(out)) == 20
+
+    with pytest.raises(BadInput, match="partition_size was 4, now 5"):
+        preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=5)
+
+
+def test_a_worker_killed_mid_partition_is_retried_and_every_record_lands_exactly_once(tmp_path, client):
+    """The real small model, short texts: slow enough to kill a worker while it runs a partition."""
+    texts = write_corpus(tmp_path / "in", 90, short=True)
+    out = tmp_path / "out"
+    pids = client.run(os.getpid)
+    result: dict = {}
+
+    def run():
+        try:
+            result["report"] = preannotate([tmp_path / "in"], out, client, partition_size=5, batch_size=4)
+        except BaseException as exc:  # surfaced by the assertion below
+            result["error"] = exc
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    victim = None
+    deadline = time.monotonic() + 240
+    while victim is None and runner.is_alive() and time.monotonic() < deadline:
+        if list(out.glob("part-*.jsonl")):  # under way: the model is loaded and partitions flow
+            busy = [w for w, keys in client.processing().items() if any(str(k).startswith("preannotate-") for k in keys)]
+            if busy:
+                victim = busy[0]
+                os.kill(pids[victim], signal.SIGKILL)
+                break
+        time.sleep(0.02)
+    runner.join(300)
+    assert victim is not None, "the run ended before a worker could be killed mid-partition"
+    assert "error" not in result, result.get("error")
+    report = result["report"]
+    client.wait_for_workers(2, timeout=120)  # the nanny restarts the killed worker for the next tests
+    assert victim not in client.run(os.getpid) or client.run(os.getpid)[victim] != pids[victim]
+    tasks = shard_tasks(out)
+    assert report.documents == 90 and report.shards_written == 18
+    assert [t["meta"]["sha256"] for t in tasks] == [sha(t) for t in texts]  # each once, in input order
+    assert all(t["meta"]["model"] == report.model for t in tasks)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["documents"] == 90 and manifest["complete"] is True
+
+
+def test_a_killed_client_leaves_only_whole_shards_and_a_rerun_completes_them(tmp_path, client):
+    texts = write_corpus(tmp_path / "in", 90, short=True)
+    out = tmp_path / "out"
+    # the CLI joins the shared cluster, so killing it kills the client only
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "preannotate", tmp_path / "in", "--out", out,
+         "--scheduler", client.scheduler.address, "--partition-size", "5", "--batch-size", "4"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 240
+    while not list(out.glob("part-*.jsonl")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["complete"] is False, err  # killed mid-run, not after it
+    visible = sorted(out.glob("part-*.jsonl"))
+    assert visible and len(visible) < 18
+    for shard in visible:  # each visible shard is whole: its partition's 5 tasks, every line complete
+        k = int(shard.stem.split("-")[1])
+        lines = shard.read_bytes().split(b"\n")
+        assert lines[-1] == b"" and len(lines) == 6
+        assert [json.loads(line)["meta"]["sha256"] for line in lines[:-1]] == [sha(t) for t in texts[5 * k:5 * k + 5]]
+
+    report = preannotate([tmp_path / "in"], out, client, partition_size=5, batch_size=4)
+    assert report.shards_skipped == len(visible) and report.shards_written == 18 - len(visible)
+    assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_without_dask_preannotate_says_what_to_install(tmp_path):
+    code = (
+        "import sys; sys.modules['dask'] = None; sys.modules['distributed'] = None\n"
+        "from annotator.cli import main\n"
+        f"sys.argv = ['annotator', 'preannotate', {str(ROOT / 'seeds')!r}, '--out', {str(tmp_path / 'out')!r}, '--workers', '2']\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 4
+    assert "Dask, which is not installed" in done.stderr and "pip install 'annotator[cluster]'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+    # the rest of the CLI does not need Dask
+    code_import = code.replace("'preannotate'", "'import'").replace(", '--workers', '2'", ", '--db', " + repr(str(tmp_path / "c.db")))
+    code_import = code_import.replace(f", '--out', {str(tmp_path / 'out')!r}", ", '--model', 'none'")
+    done = subprocess.run([sys.executable, "-c", code_import], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "imported 5 documents" in done.stdout
+
+
+def test_ctrl_c_stops_a_local_cluster_run_without_tracebacks_and_a_rerun_finishes_it(tmp_path, client):
+    texts = write_corpus(tmp_path / "in", 60, short=True)
+    out = tmp_path / "out"
+    # a terminal's Ctrl+C reaches the whole process group: the CLI and its local workers
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "preannotate", tmp_path / "in", "--out", out, "--workers", "1",
+         "--partition-size", "3", "--batch-size", "4"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 240
+    while not list(out.glob("part-*.jsonl")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=180)
+    assert proc.returncode == 130, stderr
+    assert "interrupted: the shards written so far are kept" in stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["complete"] is False
+    report = preannotate([tmp_path / "in"], out, client, partition_size=3, batch_size=4)
+    assert report.shards_skipped >= 1 and report.shards_skipped + report.shards_written == 20
+    assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
