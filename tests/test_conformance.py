@@ -124,7 +124,9 @@ def test_label_studio_latest_first_and_all(tmp_path):
     corpus, report = load(tmp_path, HERE / "labelstudio.json")
     assert len(report.added) == 4 and not report.rejected
     got = contents(corpus)
-    assert got["Sunak met Modi in Delhi."][:3] == (((0, 5, "PERSON"), (10, 14, "PERSON"), (18, 23, "GPE")), "accepted", {"outlet": "Reuters"})
+    assert got["Sunak met Modi in Delhi."][:3] == (((0, 5, "PERSON"), (10, 14, "PERSON"), (18, 23, "GPE")), "accepted", {})
+    # a data field named like a metadata field lands in its column (and is written back into meta on export)
+    assert corpus.db.execute("SELECT outlet FROM documents WHERE text LIKE 'Sunak%'").fetchone()[0] == "Reuters"
     assert got["Sunak met Modi in Delhi."][4] == ((0, 5, 10, 14, "MET"),)
     assert got["Talks in Doha stalled."][:2] == (((9, 13, "GPE"),), "new")  # a prediction: model spans, not gold
     assert got["A quiet day."][1] == "skipped"  # a cancelled annotation

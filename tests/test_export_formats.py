@@ -67,7 +67,7 @@ def test_prodigy_tasks_have_consistent_tokens_and_spans(gold, tmp_path):
     assert len(tasks) == 60
     for task in tasks:
         assert task["answer"] == "accept"
-        assert set(task["meta"]) <= {"n", "outlet"}  # the user's meta only (issue 10, point 8)
+        assert set(task["meta"]) <= {"n", "published", "outlet", "url", "author"}  # the user's meta and metadata, none of our keys
         assert {"doc_id", "title", "status"} <= set(task["_annotator"])
         tokens = task["tokens"]
         assert [t["id"] for t in tokens] == list(range(len(tokens)))

@@ -65,7 +65,9 @@ def _walk(folder: Path, fmt: str | None) -> Iterator[Rejection]:
                 yield Rejection(shown(top), 0, export[1])
                 told = True
             continue
-        files.extend(Path(top, n) for n in names if not n.startswith(".") and Path(n).suffix.lower() in known)
+        # a manifest.json (ours, or `annotator preannotate`'s beside its shards) describes the data; it is none
+        files.extend(Path(top, n) for n in names
+                     if not n.startswith(".") and n != "manifest.json" and Path(n).suffix.lower() in known)
     for err in problems:
         yield Rejection(shown(err.filename or folder), 0, f"cannot read the folder: {err.strerror or err}")
     return sorted(files, key=lambda p: p.relative_to(folder).parts), told or bool(problems)

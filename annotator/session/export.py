@@ -211,12 +211,12 @@ class SplitPlan:
     force_train: set[int] = field(default_factory=set)
 
 
-EXACT_BELOW = 100  # under this many documents the split takes exactly round(dev * n) dev documents
+EXACT_BELOW = 10  # under this many documents (where the hash's noise dominates) the split takes exactly round(dev * n)
 
 
 def _plan_split(corpus: Corpus, statuses: Sequence[str], dev: float, seed: int) -> SplitPlan:
     """Which documents go to dev: those whose key falls below the fraction, except that train is never
-    empty, dev holds at least one document when there are two or more, and a small corpus gets the
+    empty, dev holds at least one document when there are two or more, and a tiny corpus gets the
     number it asked for (the hash alone gave 1 train / 2 dev for three documents at --dev 0.2)."""
     plan = SplitPlan()
     marks = ",".join("?" for _ in statuses)

@@ -121,6 +121,8 @@ def store_records(corpus: Corpus, records: list[Record], span_origin: dict[int, 
             doc_id = planner.next("documents")
             # publication date, outlet, URL, author: from the meta, else found in the text
             found = doc_metadata.columns(doc_metadata.find(rec.meta, rec.text))
+            # the metadata fields live in their columns (exports write them back into meta): kept once, meta does not grow
+            rec.meta = {k: v for k, v in rec.meta.items() if k not in doc_metadata.FIELDS}
             planner.ops["documents"].append(Op("documents", None, {
                 "id": doc_id, "source": rec.where, "title": rec.title, "text": rec.text, "sha256": sha,
                 "meta": json.dumps(rec.meta, ensure_ascii=False), "status": rec.status,

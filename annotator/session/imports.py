@@ -115,6 +115,7 @@ class _Dedupe:
         if _annotations(item) == first.key and not item.binary:
             report.note(item, f"the same text and annotations as {first.where}: skipped")
             report.changed += 1
+            report.duplicates += 1
             return
         if item.binary or self.policy == "merge":
             for message in item.notes:
@@ -139,6 +140,7 @@ class _Dedupe:
             return
         report.note(item, f"the same text as {first.where} with other annotations: kept the first (--on-duplicate first)")
         report.changed += 1
+        report.duplicates += 1
 
 
 def _merge(into: Record, rec: Record) -> list[str]:
