@@ -28,6 +28,7 @@ test: $(STAMP)
 
 bench-import: $(STAMP)
 	$(PY) benchmarks/bench_import.py
+	$(PY) benchmarks/bench_import_prodigy.py --tasks 100000
 
 bench-ui: $(STAMP)
 	$(QT_ENV) $(PY) benchmarks/bench_ui.py

@@ -394,7 +394,7 @@ def import_kills(workdir: Path, kills: int, seed: int, log) -> dict:
     t0 = time.perf_counter()
     full = subprocess.run(cmd + [str(workdir / "import-calibrate.db")], capture_output=True, text=True, cwd=ROOT)
     duration = time.perf_counter() - t0
-    if full.returncode != 0:
+    if full.returncode not in (0, 9):  # 9: nothing rejected, repeated texts in the files reported as changed
         raise RuntimeError(f"the import failed:\n{full.stderr}")
     db = workdir / "import.db"
     fig = {"import_kills": 0, "import_kills_midway": 0, "import_restarts": 0, "import_bad_states": 0, "import_documents_expected": len(expected),
@@ -425,7 +425,7 @@ def import_kills(workdir: Path, kills: int, seed: int, log) -> dict:
             stored_before = 0
     final = subprocess.run(cmd + [str(db)], capture_output=True, text=True, cwd=ROOT)
     ok, stored, why = check_import_state(db, expected)
-    fig["import_rerun_ok"] = final.returncode == 0 and ok and stored == len(expected)
+    fig["import_rerun_ok"] = final.returncode in (0, 9) and ok and stored == len(expected)
     fig["import_documents_after_rerun"] = stored
     if not fig["import_rerun_ok"]:
         log(f"import re-run: rc={final.returncode} {why} {final.stderr[-500:]}")
@@ -439,8 +439,10 @@ def export_kills(workdir: Path, kills: int, seed: int, log) -> dict:
     src = workdir / "import-calibrate.db"
     if not src.exists():
         make_import_files(workdir / "export-src", n_txt=300, n_jsonl=2, per_jsonl=1500)
-        subprocess.run([sys.executable, "-m", "annotator", "import", str(workdir / "export-src"), "--model", "none",
-                        "--db", str(src)], check=True, capture_output=True, cwd=ROOT)
+        done = subprocess.run([sys.executable, "-m", "annotator", "import", str(workdir / "export-src"), "--model", "none",
+                               "--db", str(src)], capture_output=True, cwd=ROOT)
+        if done.returncode not in (0, 9):  # 9: repeated texts in the files, reported as changed
+            raise RuntimeError(f"the import failed:\n{done.stderr.decode()}")
     shutil.copyfile(src, db)
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE documents SET status = 'accepted' WHERE id % 3 = 0")

@@ -229,7 +229,7 @@ def test_exports_carry_the_metadata_in_meta_and_in_stances_jsonl(corpus, tmp_pat
     for doc_id in (1, 2):
         corpus.apply(corpus.plan_set_status(doc_id, "accepted"))
     result = export_corpus(corpus, ExportOptions(out=tmp_path / "out", fmt=fmt, dev=0.5))
-    metas = {r["meta"]["doc_id"]: r["meta"] for f in ("train", "dev") for r in srsly.read_jsonl(result.folder / f"{f}.jsonl")}
+    metas = {r["_annotator"]["doc_id"]: r["meta"] for f in ("train", "dev") for r in srsly.read_jsonl(result.folder / f"{f}.jsonl")}
     assert {k: metas[2][k] for k in dm.FIELDS} == {"published": "2024-01-02", "outlet": "MENAFN",
                                                     "url": "https://menafn.com/1", "author": None}
     assert {k: metas[1][k] for k in dm.FIELDS} == dict.fromkeys(dm.FIELDS)

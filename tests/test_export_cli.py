@@ -52,17 +52,26 @@ def test_export_formats_and_errors(tmp_path):
     assert "spacy train" not in proc.stdout
 
     doc_id = corpus.db.execute("SELECT min(id) FROM documents WHERE status = 'accepted'").fetchone()[0]
+    corpus.db.execute("DELETE FROM spans WHERE doc_id = ? AND start < 8", [doc_id])
+    # inside a token (issue 10, point 7): exported, the token split at its edges, and said
     corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 1, 4, 'ORG')", [doc_id])
+    proc = annotator("export", "--db", "a.db", "--out", "split", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 entity lies inside a token" in proc.stderr
+    assert json.loads((tmp_path / "split" / "manifest.json").read_text())["entities_inside_tokens"] == 1
+
+    # a span that overlaps another cannot be exported: the export fails and says which
+    corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 2, 6, 'ORG')", [doc_id])
     corpus.close()
     proc = annotator("export", "--db", "a.db", "--out", "bad", cwd=tmp_path)
     assert proc.returncode == 2  # kind "bad input"
     assert "error: 1 entity span(s) cannot be exported" in proc.stderr
-    assert f"document {doc_id}: ORG [1, 4) 'epo' does not align with token boundaries" in proc.stderr
+    assert f"document {doc_id}: ORG [2, 6) 'port' overlaps the entity ending at 4" in proc.stderr
     assert not (tmp_path / "bad").exists()
 
     proc = annotator("export", "--db", "a.db", "--out", "skipped", "--skip-misaligned", "--format", "jsonl", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert f"skipped document {doc_id}: ORG [1, 4)" in proc.stderr
+    assert f"skipped document {doc_id}: ORG [2, 6)" in proc.stderr
     assert (tmp_path / "skipped" / "train.jsonl").exists()
 
     proc = annotator("export", "--db", "missing.db", cwd=tmp_path)

@@ -50,7 +50,8 @@ def reimport(tmp_path, files) -> Corpus:
 def test_our_jsonl_exports_import_back_identically(gold, tmp_path, fmt):
     result = export_corpus(gold, ExportOptions(out=tmp_path / "out", fmt=fmt))
     files = [result.folder / "train.jsonl", result.folder / "dev.jsonl"]
-    assert result.files == {"train": ["train.jsonl"], "dev": ["dev.jsonl"]}
+    assert result.files == {"train": ["train.jsonl"], "dev": ["dev.jsonl"], "stances": ["stances.jsonl"]}
+    assert (result.folder / "stances.jsonl").read_text() == ""  # written for every export, empty without stances
     fresh = reimport(tmp_path, files)
     assert contents(fresh, ("accepted", "new")) == contents(gold)
     titles = dict(fresh.db.execute("SELECT text, title FROM documents").fetchall())
@@ -66,7 +67,8 @@ def test_prodigy_tasks_have_consistent_tokens_and_spans(gold, tmp_path):
     assert len(tasks) == 60
     for task in tasks:
         assert task["answer"] == "accept"
-        assert {"doc_id", "title", "status", "outlet"} <= set(task["meta"])
+        assert set(task["meta"]) <= {"n", "published", "outlet", "url", "author"}  # the user's meta and metadata, none of our keys
+        assert {"doc_id", "title", "status"} <= set(task["_annotator"])
         tokens = task["tokens"]
         assert [t["id"] for t in tokens] == list(range(len(tokens)))
         assert all(task["text"][t["start"] : t["end"]] == t["text"] for t in tokens)
@@ -75,10 +77,10 @@ def test_prodigy_tasks_have_consistent_tokens_and_spans(gold, tmp_path):
             assert tokens[span["token_end"]]["end"] == span["end"]  # token_end is inclusive, as in Prodigy
 
 
-def test_in_progress_documents_carry_their_status_in_meta(gold, tmp_path):
+def test_in_progress_documents_carry_their_status_apart_from_meta(gold, tmp_path):
     result = export_corpus(gold, ExportOptions(out=tmp_path / "out", fmt="doccano", include=("in_progress",)))
     lines = list(srsly.read_jsonl(result.folder / "train.jsonl")) + list(srsly.read_jsonl(result.folder / "dev.jsonl"))
-    statuses = [line["meta"]["status"] for line in lines]
+    statuses = [line["_annotator"]["status"] for line in lines]
     assert statuses.count("in_progress") == 8 and statuses.count("accepted") == 60
     assert all(isinstance(line["label"], list) and all(len(x) == 3 for x in line["label"]) for line in lines)
 

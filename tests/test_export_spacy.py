@@ -100,30 +100,54 @@ def misaligned(corpus: Corpus) -> tuple[int, int, int]:
     return doc_id, start, start + 5
 
 
-def test_a_misaligned_span_fails_the_export_naming_it(gold, tmp_path):
+def test_an_entity_inside_a_token_is_exported_by_splitting_the_token(gold, tmp_path):
+    """Issue 10, point 7: no entity is lost; the reference tokens are split at its edges, and that is counted."""
     doc_id, start, end = misaligned(gold)
+    result = export_corpus(gold, ExportOptions(out=tmp_path / "out"))
+    assert result.split_entities == 1 and not result.problems
+    assert any("1 entity lies inside a token" in n for n in result.notes)
+    manifest = json.loads((result.folder / "manifest.json").read_text())
+    assert manifest["entities_inside_tokens"] == 1
+    text = gold.document(doc_id).text
+    doc = next(d for d in read_split(result.folder, "train") + read_split(result.folder, "dev") if d.text == text)
+    assert doc.text == text
+    ent = next(e for e in doc.ents if e.start_char == start)
+    assert (ent.text, ent.label_, ent.end_char) == ("eport", "ORG", end)
+    assert doc[ent.start - 1].text == "R" and doc[ent.start - 1].ent_iob_ == "O"
+    assert len(doc.ents) == len(gold.spans(doc_id))
+
+
+def overlapping(corpus: Corpus) -> tuple[int, int, int]:
+    """A span overlapping the inside-token one, as a raw database edit could leave it; returns (doc id, start, end)."""
+    doc_id, start, end = misaligned(corpus)
+    corpus.db.execute("INSERT INTO spans (doc_id, start, end, label, origin) VALUES (?, ?, ?, 'ORG', 'annotator')", [doc_id, start + 2, end + 8])
+    return doc_id, start + 2, end + 8
+
+
+def test_an_overlapping_span_fails_the_export_naming_it(gold, tmp_path):
+    doc_id, start, end = overlapping(gold)
     out = tmp_path / "out"
     with pytest.raises(ExportError) as err:
         export_corpus(gold, ExportOptions(out=out))
     message = str(err.value)
-    assert f"document {doc_id}: ORG [{start}, {end}) 'eport'" in message
-    assert "does not align with token boundaries" in message and "'Report'" in message
+    assert f"document {doc_id}: ORG [{start}, {end}) 'ort " in message and "overlaps the entity ending at" in message
     assert "--skip-misaligned" in message
     assert not out.exists()
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")]  # no temporary folder left
 
 
 def test_skip_misaligned_reports_the_span_and_marks_its_tokens_missing(gold, tmp_path):
-    doc_id, start, end = misaligned(gold)
+    doc_id, start, end = overlapping(gold)
     result = export_corpus(gold, ExportOptions(out=tmp_path / "out", skip_misaligned=True))
     assert [(p.doc_id, p.start, p.end, p.label) for p in result.problems] == [(doc_id, start, end, "ORG")]
     manifest = json.loads((result.folder / "manifest.json").read_text())
     assert manifest["skipped_spans"][0]["doc_id"] == doc_id
     text = gold.document(doc_id).text
     doc = next(d for d in read_split(result.folder, "train") + read_split(result.folder, "dev") if d.text == text)
-    report = doc.char_span(0, len("Report"))
-    assert report[0].ent_iob_ == ""  # missing, not a false O
-    assert doc[report.end].ent_iob_ == "O"  # the next token is still O
+    kept = next(e for e in doc.ents if e.text == "eport")
+    # the tokens under the refused span, other than the kept entity's, are missing, not a false O
+    under = [t for t in doc[kept.end :] if t.idx < end and not t.is_space]
+    assert under and all(t.ent_iob_ == "" for t in under)
     assert len(doc.ents) == len(gold.spans(doc_id)) - 1
 
 
@@ -195,8 +219,8 @@ def test_a_tiny_corpus_still_gets_a_dev_document(tmp_path):
 
     no_dev = export_corpus(corpus, ExportOptions(out=tmp_path / "no_dev", dev=0))
     assert no_dev.splits["dev"].documents == 0 and len(DocBin().from_disk(no_dev.folder / "dev.spacy")) == 0
-    assert any("no dev documents" in n for n in no_dev.notes)
-    assert "no dev documents" in (no_dev.folder / "README.txt").read_text()
+    assert any("There is no dev set" in n for n in no_dev.notes)
+    assert "There is no dev set" in (no_dev.folder / "README.txt").read_text()
     corpus.close()
 
 
@@ -279,10 +303,10 @@ def test_nothing_to_export_says_why(tmp_path):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (ExportOptions(fmt="xml"), "unknown format 'xml'"),
+        (ExportOptions(fmt="xml"), "unknown export format 'xml': choose one of spacy, jsonl, doccano, labelstudio, conll"),
         (ExportOptions(dev=1.0), "--dev must be a fraction"),
         (ExportOptions(include=("new",)), "--include takes in_progress"),
-        (ExportOptions(fmt="conll", include=("in_progress",)), "CoNLL has no way to mark tokens as 'missing'"),
+        (ExportOptions(fmt="conll", include=("in_progress",)), "conll has no way to mark tokens as 'missing'"),
         (ExportOptions(optimize="speed"), "unknown --optimize"),
     ],
 )

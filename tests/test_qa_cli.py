@@ -102,15 +102,15 @@ def test_an_export_folder_imports_back_whole_without_its_readme_or_stances(seede
         back = annotator("import", exports / fmt, "--db", db, "--model", "none")
         assert back.returncode == 0, back.stderr
         assert f"imported {len(texts)} documents" in back.stdout
-        # doccano has no status: its documents arrive new
-        assert _gold(db, "accepted" if fmt == "jsonl" else "new") == (texts, spans)
+        # doccano has no status, but our export keeps it apart from meta and it comes back (issue 10, point 8)
+        assert _gold(db, "accepted") == (texts, spans)
+    # every export imports back now, the DocBin too (issue 10): the second and third copies of each text are told
     whole = annotator("import", exports, "--db", tmp_path / "all.db", "--model", "none")
-    assert whole.returncode == 1
-    assert whole.stderr.strip().splitlines() == [
-        f"rejected {exports / 'spacy'}: an annotator export in spacy format, which cannot be imported back: "
-        "export with --format jsonl or doccano"
-    ]
-    assert "imported 5 documents" in whole.stdout and "5 already in the corpus" in whole.stdout
+    assert whole.returncode == 9, whole.stderr  # nothing rejected; repeats reported as changed
+    assert "README" not in whole.stderr and "stances" not in whole.stderr
+    assert "imported 5 documents" in whole.stdout
+    assert whole.stderr.count("the same text and annotations as") == 10
+    assert _gold(tmp_path / "all.db", "accepted") == (texts, spans)
 
 
 def _help(*command: str) -> str:
@@ -133,21 +133,19 @@ def test_help_says_what_db_does_for_each_command_and_how_to_open_the_window():
     assert "[default: default]" not in _help("import")
 
 
-def test_label_studio_and_json_array_exports_get_a_hint_that_works(tmp_path):
+def test_label_studio_and_json_arrays_import(tmp_path):
+    """They were refused with a hint; Label Studio and JSON arrays are formats now (issue 10)."""
     task = {"id": 1, "data": {"text": "Biden spoke."}, "annotations": [{"result": [
         {"value": {"start": 0, "end": 5, "text": "Biden", "labels": ["PERSON"]}, "type": "labels"}]}]}
     (tmp_path / "ls.json").write_text(json.dumps([task], indent=2), encoding="utf-8")
     (tmp_path / "ls.jsonl").write_text(json.dumps(task) + "\n", encoding="utf-8")
-    (tmp_path / "one.json").write_text(json.dumps({"text": "Biden spoke."}) + "\n", encoding="utf-8")
+    (tmp_path / "one.json").write_text(json.dumps({"text": "Lavrov replied."}) + "\n", encoding="utf-8")
     result = annotator("import", tmp_path / "ls.json", tmp_path / "ls.jsonl", tmp_path / "one.json",
                        "--db", tmp_path / "c.db", "--model", "none")
-    assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 3, result.stderr
-    assert lines[0].startswith(f"rejected {tmp_path / 'ls.json'}: ") and "renamed to .jsonl" not in lines[0]
-    assert "JSON array" in lines[0] and "Label Studio" in lines[0]
-    assert lines[1].startswith(f"rejected {tmp_path / 'ls.jsonl'}:1: ") and "Label Studio" in lines[1]
-    assert "renamed to .jsonl" in lines[2]
+    assert result.returncode == 9, result.stderr  # the repeated task is told, nothing is rejected
+    assert result.stderr.strip().splitlines() == [
+        f"changed {tmp_path / 'ls.jsonl'}:1: the same text and annotations as {tmp_path / 'ls.json'}:2: skipped"]
+    assert "imported 2 documents" in result.stdout
 
 
 def test_a_model_that_cannot_be_loaded_leaves_no_new_database_behind(tmp_path):

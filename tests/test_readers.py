@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from annotator.core.records import Record, Rejection
+from annotator.io.formats import supported
 from annotator.io.readers import read_paths
+
+SUPPORTED = supported()
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -228,11 +231,9 @@ def test_paths_that_cannot_be_read_are_rejected_and_the_rest_still_read(tmp_path
     reasons = [(Path(i.source).name, i.line, i.reason) for i in items if isinstance(i, Rejection)]
     assert reasons == [
         ("missing.txt", 0, "no such file or folder"),
-        ("table.csv", 0, "unsupported file type .csv: supported are .txt, .jsonl, .ndjson, .json-lines"),
-        ("export.json", 0, "unsupported file type .json: supported are .txt, .jsonl, .ndjson, .json-lines"
-                           " (this is one JSON array, as Label Studio and doccano's JSON export write: export JSONL instead,"
-                           ' one object with "text" per line)'),
-        ("empty", 0, "no .txt, .jsonl, .ndjson, .json-lines files in this folder"),
+        ("table.csv", 0, f"unsupported file type .csv: supported are {SUPPORTED}"),
+        ("export.json", 0, "no records in this file (read as doccano)"),
+        ("empty", 0, f"no {SUPPORTED} files in this folder"),
         ("dangling.txt", 0, "cannot read the file: No such file or directory"),
     ]
     records = [i for i in items if isinstance(i, Record)]
@@ -285,7 +286,7 @@ MALFORMED = [
     ("too-deep", '{"text": "Kyiv", "meta": {"x": ' + "[" * 5000 + "]" * 5000 + "}}", ["nested too deeply"]),
     ("array-line", '["text", "Kyiv"]', ["not a JSON object", "an array"]),
     ("string-line", '"Kyiv"', ["not a JSON object", "a string"]),
-    ("no-text", '{"data": "Kyiv", "label": []}', ['no "text" field', "'data'"]),
+    ("no-text", '{"body": "Kyiv", "label": []}', ['no "text" field', "'body'", "--text-key"]),
     ("text-null", '{"text": null}', ['"text" must be a string', "null"]),
     ("text-number", '{"text": 42}', ['"text" must be a string', "a number"]),
     ("text-empty", '{"text": ""}', ["empty text"]),
@@ -309,10 +310,6 @@ MALFORMED = [
     ("empty-span", bad(spans=[span(4, 4)]), ["span 1 [4, 4)", "start >= end"]),
     ("overlap", bad(spans=[span(0, 4), span(2, 11, "ORG")]),
      ["overlapping entities", "[0, 4) 'Kyiv' GPE", "[2, 11) 'iv and Mo' ORG"]),
-    ("same-span-twice", bad(spans=[span(9, 15), span(9, 15)]), ["overlapping entities", "[9, 15)"]),
-    ("space-at-start", bad(spans=[span(8, 15)]), ["span 1 [8, 15)", "' Moscow'", "whitespace at an edge"]),
-    ("space-at-end", bad(spans=[span(0, 5)]), ["span 1 [0, 5)", "'Kyiv '", "whitespace at an edge"]),
-    ("newline-at-end", json.dumps({"text": "Kyiv\r\ntalks", "spans": [span(0, 5)]}), ["[0, 5)", "'Kyiv\\r'", "whitespace"]),
     ("label-empty", bad(spans=[span(0, 4, "")]), ["span 1", "empty label"]),
     ("label-blank", bad(spans=[span(0, 4, "  ")]), ["span 1", "empty label"]),
     ("label-number", bad(spans=[span(0, 4, 3)]), ["span 1 label must be a string", "a number"]),
@@ -345,3 +342,25 @@ def test_malformed_record_is_rejected_and_good_ones_still_read(tmp_path, line, w
     assert "unexpected error" not in rejected.reason
     assert isinstance(first, Record) and (first.line, first.spans, first.status) == (1, [(0, 5, "PERSON")], "accepted")
     assert isinstance(last, Record) and (last.line, last.text, last.title) == (4, "Talks in Geneva.", "Geneva")
+
+
+CHANGED = [  # imported, with the change said by line (issue 10, point 5)
+    ("same-span-twice", bad(spans=[span(9, 15), span(9, 15)]), [(9, 15, "GPE")], ["span 2 [9, 15) GPE is given twice: kept one"]),
+    ("space-at-start", bad(spans=[span(8, 15)]), [(9, 15, "GPE")], ["span 1 [8, 15) ' Moscow' had whitespace at an edge: trimmed to [9, 15)"]),
+    ("space-at-end", bad(spans=[span(0, 5)]), [(0, 4, "GPE")], ["span 1 [0, 5) 'Kyiv ' had whitespace at an edge: trimmed to [0, 4)"]),
+    ("newline-at-end", json.dumps({"text": "Kyiv\r\ntalks", "spans": [span(0, 5)]}), [(0, 4, "GPE")],
+     ["trimmed to [0, 4) 'Kyiv'", "changed to \\n"]),
+    ("doccano-1x-data", '{"data": "Kyiv and Moscow talk.", "label": [[0, 4, "GPE"]]}', [(0, 4, "GPE")], []),
+    ("doccano-labels", '{"text": "Kyiv and Moscow talk.", "labels": [[0, 4, "GPE"]]}', [(0, 4, "GPE")], []),
+]
+
+
+@pytest.mark.parametrize("line, spans, notes", [c[1:] for c in CHANGED], ids=[c[0] for c in CHANGED])
+def test_fixable_record_is_imported_with_the_change_said(tmp_path, line, spans, notes):
+    path = write(tmp_path / "mixed.jsonl", json.dumps(GOOD_FIRST) + "\n" + line + "\n")
+    _first, rec = read(path)
+    assert isinstance(rec, Record), rec
+    assert rec.spans == spans
+    said = " | ".join(rec.notes)
+    assert all(n in said for n in notes), said
+    assert bool(rec.notes) == bool(notes)

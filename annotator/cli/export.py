@@ -1,4 +1,4 @@
-"""`annotator export`: gold annotations as spaCy training data (or JSONL, doccano, CoNLL)."""
+"""`annotator export`: gold annotations as spaCy training data or another registered format."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from pathlib import Path
 import typer
 
 from annotator.cli.app import ExistingDbOption, app, fail
+from annotator.cli.choices import choices
+from annotator.io.formats import WRITERS
 
-
-class Format(StrEnum):
-    spacy = "spacy"
-    jsonl = "jsonl"
-    doccano = "doccano"
-    conll = "conll"
+Format = choices("Format", WRITERS)
 
 
 class Include(StrEnum):
@@ -38,7 +35,7 @@ def export_command(
     include: list[Include] = typer.Option(
         [], "--include", help="Also export documents in progress, their unannotated tokens marked missing (not O)."
     ),
-    fmt: Format = typer.Option(Format.spacy, "--format", help="spacy (DocBin + config.cfg), jsonl (Prodigy), doccano or conll."),
+    fmt: Format = typer.Option("spacy", "--format", help="Export format: spacy is DocBin + config.cfg; `annotator formats` describes each."),
     shard_size: int = typer.Option(10_000, "--shard-size", min=1, help="Documents per .spacy shard at most (shards also close at 500k tokens, to bound memory)."),
     skip_misaligned: bool = typer.Option(
         False, "--skip-misaligned", help="Leave out spans that do not align with tokens (listed, their tokens marked missing) instead of failing."
@@ -74,5 +71,5 @@ def export_command(
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     typer.echo(result.summary())
-    if fmt is Format.spacy:
+    if fmt.value == "spacy":
         typer.echo(f"train: cd {shlex.quote(str(result.folder))} && python -m spacy train config.cfg --output model")

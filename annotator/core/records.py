@@ -8,16 +8,38 @@ from dataclasses import dataclass, field
 from annotator.core.doc_metadata import is_dateline
 from annotator.core.model import NEW
 
+Span = tuple[int, int, str]
+
+
+@dataclass
+class Relation:
+    """A labelled link between two spans of one text (Prodigy, doccano); spans by characters."""
+
+    head: Span
+    child: Span
+    label: str
+
 
 @dataclass
 class Record:
     text: str
     title: str = ""
     meta: dict = field(default_factory=dict)
-    spans: list[tuple[int, int, str]] | None = None  # None: no spans in the input, the model may add some
+    spans: list[Span] | None = None  # None: no spans in the input, the model may add some
     status: str = NEW
     source: str = ""  # file path
     line: int = 0  # 1-based line in the source (0 for whole-file records)
+    # what was changed on the way in (a span trimmed, a duplicate dropped, line breaks normalised):
+    # reported as file:line: note, and counted, so nothing changes silently
+    notes: list[str] = field(default_factory=list)
+    rejected_spans: list[Span] = field(default_factory=list)  # "this span is NOT that label" (Prodigy binary reject)
+    relations: list[Relation] = field(default_factory=list)
+    tokens: list[tuple[int, int]] | None = None  # the file's own tokenization (CoNLL, DocBin), kept for exact round trips
+    tool: dict = field(default_factory=dict)  # the source tool's own keys (ids, hashes), kept apart from meta
+    stances: list[tuple[str, str, int | None, int | None]] = field(default_factory=list)  # target, value, evidence
+    span_origins: list[str] | None = None  # parallel to spans: who made each (a Label Studio annotator, a prediction)
+    binary: bool = False  # a Prodigy binary task: tasks on the same text merge into one document
+    doc_id: int | None = None  # set once stored
 
     @property
     def sha256(self) -> str:
@@ -36,6 +58,10 @@ class Rejection:
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}" if self.line else f"{self.source}: {self.reason}"
+
+
+# a message about a record that was imported, but changed: same shape as a rejection
+Note = Rejection
 
 
 def text_hash(text: str) -> str:

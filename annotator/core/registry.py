@@ -29,6 +29,7 @@ class Registry[T]:
         self._builtins = builtins
         self._items: dict[str, T] = {}
         self._loaded = False
+        self._builtins_loaded = False
         self.problems: dict[str, str] = {}  # entry point name -> why it could not be loaded
 
     def register(self, name: str, item: T | None = None, *, replace: bool = False):
@@ -40,12 +41,17 @@ class Registry[T]:
         self._items[name] = item
         return item
 
+    def _load_builtins(self) -> None:
+        if not self._builtins_loaded:
+            self._builtins_loaded = True
+            if self._builtins:
+                self._builtins()
+
     def _load(self) -> None:
         if self._loaded:
             return
         self._loaded = True
-        if self._builtins:
-            self._builtins()
+        self._load_builtins()
         for ep in metadata.entry_points(group=self.group):
             if ep.name in self._items:
                 continue  # a built-in of the same name wins; a plugin cannot shadow it by accident
@@ -57,6 +63,16 @@ class Registry[T]:
     def names(self) -> list[str]:
         self._load()
         return list(self._items)
+
+    def declared_names(self) -> list[str]:
+        """The built-ins' names and the plugins' entry point names, without loading any plugin
+        (for a command line's choices: a plugin's code loads only when it is used)."""
+        if self._loaded:
+            return self.names()
+        self._load_builtins()
+        names = list(self._items)
+        names += [ep.name for ep in metadata.entry_points(group=self.group) if ep.name not in names]
+        return names
 
     def items(self) -> Iterator[tuple[str, T]]:
         self._load()

@@ -72,3 +72,14 @@ def nul_reason(data: bytes | str, whole_file: bool) -> str | None:
         return (f"this looks like UTF-16 without a byte-order mark (NUL bytes between the letters, first {where}): "
                 "save the file as UTF-8")
     return f"the text contains a NUL character {where}: remove it (a NUL would cut the text short in the database and search)"
+
+
+def shown(path) -> str:
+    """A path as text that can be stored and written as UTF-8.
+
+    A file name that is not UTF-8 (Latin-1 from an old archive) reaches Python with surrogate
+    escapes, which SQLite, JSON shards and the terminal all refuse; its bytes are shown as \\xe9.
+    """
+    import os
+
+    return os.fsencode(path).decode("utf-8", "backslashreplace")

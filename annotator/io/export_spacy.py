@@ -41,6 +41,11 @@ class ExportDoc:
     meta: dict = field(default_factory=dict)
     extras: dict = field(default_factory=dict)  # filled by export extensions (e.g. stances)
     links: dict = field(default_factory=dict)  # (start, end) of an entity -> its actor {"actor_id", "kb_id", "name", "kind"}
+    tokens: list[tuple[int, int]] | None = None  # the file's own tokenization (CoNLL, DocBin import)
+    rejected: list[tuple[int, int, str]] = field(default_factory=list)  # "NOT that label": never an entity
+    relations: list[dict] = field(default_factory=list)  # {"head": (s, e, label), "child": ..., "label"}
+    split_entities: int = 0  # entities inside a token: the token was split at their edges
+    tool: dict = field(default_factory=dict)  # the source tool's own keys, kept apart from meta (ids, hashes)
 
 
 @dataclass(frozen=True)
@@ -60,36 +65,93 @@ class Problem:
         return f"document {self.doc_id}: {kind}{self.label} [{self.start}, {self.end}) {self.text!r} {self.reason}"
 
 
+INCORRECT_KEY = "incorrect_spans"  # spaCy's ner reads rejected spans here (incorrect_spans_key)
+
+
 def build_doc(nlp, item: ExportDoc) -> tuple[Doc, list[Problem]]:
-    """The tokenized document with its entities, and the spans that could not be set."""
+    """The tokenized document with its entities, and the spans that could not be set.
+
+    No entity inside the text is lost: where one starts or ends inside a token (exact
+    characters in "Kyiv‘s"), that token is split at its edge and the entity counted in
+    `item.split_entities`. The reference tokenization may then differ from a model's; spaCy's
+    Example aligns the two in training.
+    """
     # the tokenizer alone: make_doc would refuse texts over nlp.max_length, which do not matter here
-    doc = nlp.tokenizer(item.text)
-    ents: list[Span] = []
+    doc = doc_from_offsets(nlp.vocab, item.text, item.tokens) if item.tokens else nlp.tokenizer(item.text)
     problems: list[Problem] = []
-    bad: list[tuple[int, int]] = []
+    good: list[tuple[int, int, str]] = []
     last_end = 0
     for start, end, label in item.spans:
-        span = None
         if not 0 <= start < end <= len(item.text):
             reason = f"is outside the text (length {len(item.text)})"
         elif start < last_end:
             reason = f"overlaps the entity ending at {last_end}"
         else:
-            link = item.links.get((start, end))
-            kb = {"kb_id": link["kb_id"]} if link else {}  # the actor an entity linker learns (Span.kb_id_)
-            span = doc.char_span(start, end, label=label, alignment_mode="strict", **kb)
-            if span is not None:
-                ents.append(span)
-                last_end = end
-                continue
-            cover = doc.char_span(start, end, alignment_mode="expand")
-            tokens = " ".join(repr(t.text) for t in cover) if cover is not None else "?"
-            reason = f"does not align with token boundaries (tokens: {tokens})"
+            good.append((start, end, label))
+            last_end = end
+            continue
         problems.append(Problem(item.id, start, end, label, item.text[max(start, 0) : max(end, 0)], reason))
-        bad.append((start, end))
+    edges = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
+    cuts = {p for s, e, _ in good for p in (s, e) if p not in edges}
+    if cuts:
+        item.split_entities = sum(1 for s, e, _ in good if s in cuts or e in cuts)
+        doc = _split_tokens(doc, cuts)
+    ents = [doc.char_span(s, e, label=lb, alignment_mode="strict", **_kb(item, s, e)) for s, e, lb in good]
+    bad = [(p.start, p.end) for p in problems]
     missing = _missing_spans(doc, bad, ents) if bad else None
     doc.set_ents(ents, missing=missing, default="outside" if item.complete else "missing")
+    if item.rejected:
+        rejected = [doc.char_span(s, e, label=lb, alignment_mode="expand") for s, e, lb in item.rejected]
+        doc.spans[INCORRECT_KEY] = [r for r in rejected if r is not None]
     return doc, problems
+
+
+def _kb(item: ExportDoc, start: int, end: int) -> dict:
+    link = item.links.get((start, end))
+    return {"kb_id": link["kb_id"]} if link else {}  # the actor an entity linker learns (Span.kb_id_)
+
+
+def doc_from_offsets(vocab, text: str, offsets: list[tuple[int, int]]) -> Doc:
+    """A Doc with exactly these tokens; any text between them other than one space becomes a whitespace token."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for start, end in offsets:
+        gap = text[pos:start]
+        if gap:
+            if gap == " " and words and not spaces[-1]:
+                spaces[-1] = True
+            else:
+                if words and gap.startswith(" ") and not spaces[-1]:
+                    spaces[-1], gap = True, gap[1:]
+                if gap:
+                    words.append(gap)
+                    spaces.append(False)
+        words.append(text[start:end])
+        spaces.append(False)
+        pos = end
+    if pos < len(text):
+        tail = text[pos:]
+        if tail.startswith(" ") and words and not spaces[-1]:
+            spaces[-1], tail = True, tail[1:]
+        if tail:
+            words.append(tail)
+            spaces.append(False)
+    return Doc(vocab, words=words, spaces=spaces)
+
+
+def _split_tokens(doc: Doc, cuts: set[int]) -> Doc:
+    words: list[str] = []
+    spaces: list[bool] = []
+    text = doc.text
+    for t in doc:
+        start, end = t.idx, t.idx + len(t.text)
+        points = [start, *sorted(c for c in cuts if start < c < end), end]
+        for a, b in zip(points, points[1:]):
+            words.append(text[a:b])
+            spaces.append(False)
+        spaces[-1] = bool(t.whitespace_)
+    return Doc(doc.vocab, words=words, spaces=spaces)
 
 
 def _missing_spans(doc: Doc, bad: list[tuple[int, int]], ents: list[Span]) -> list[Span]:
@@ -216,11 +278,13 @@ class DocBinExport:
     """The spaCy format: train and dev DocBins."""
 
     name = "spacy"
+    needs_tokens = True
+    marks_missing = True
 
-    def __init__(self, folder: Path, max_docs: int, max_tokens: int, kb_ids: bool = False):
+    def __init__(self, folder: Path, options, kb_ids: bool = False):
         self.folder = folder
         attrs = KB_ATTRS if kb_ids else DOCBIN_ATTRS
-        self.writers = {s: DocBinWriter(folder, s, max_docs, max_tokens, attrs) for s in ("train", "dev")}
+        self.writers = {s: DocBinWriter(folder, s, options.shard_size, options.shard_tokens, attrs) for s in ("train", "dev")}
         self.paths: dict[str, str] = {}
 
     def add(self, doc: Doc, item: ExportDoc, split: str) -> None:

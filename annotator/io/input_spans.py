@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.core.spans import SpanError, check_span, find_overlap
+from annotator.core.spans import SpanError, check_span, find_overlap, trim
 from annotator.io.decoding import Invalid, check_encodable
 
 # key holding the span list -> (start key, end key) inside each span object
@@ -38,12 +38,17 @@ def categories_in(obj: dict) -> list[str] | None:
     return None
 
 
-def span_key(obj: dict) -> str | None:
-    """Which key holds entity spans: "spans" (Prodigy), "entities" (doccano) or "label" (classic doccano)."""
+def span_key(obj: dict, custom: str | None = None) -> str | None:
+    """Which key holds entity spans: "spans" (Prodigy), "entities" (doccano 1.x), "label" or the older
+    "labels" (classic doccano), or a custom column (--label-key, [start, end, label] lists)."""
+    if custom:
+        if obj.get(custom) is None:
+            return None
+        return custom
     label = obj.get("label")
     if label is not None and not isinstance(label, (str, list)):
         raise Invalid(f'"label" must be a list of [start, end, label] spans or a class name, got {json_type(label)}')
-    keys = [k for k in ("spans", "entities") if obj.get(k) is not None]
+    keys = [k for k in ("spans", "entities", "labels") if obj.get(k) is not None]
     if isinstance(label, list) and categories_in(obj) is None:
         keys.append("label")
     if len(keys) > 1:
@@ -51,29 +56,52 @@ def span_key(obj: dict) -> str | None:
     return keys[0] if keys else None
 
 
-def read_spans(obj: dict, key: str, text: str) -> list[tuple[int, int, str]]:
+def read_spans(obj: dict, key: str, text: str, notes: list[str] | None = None) -> list[tuple[int, int, str]]:
+    """The spans under `key`, checked against the text. A span with whitespace at an edge is trimmed
+    and an exact duplicate dropped, each said in `notes`; anything else wrong rejects the record."""
     items = obj[key]
+    notes = notes if notes is not None else []
+    seen: set[tuple[int, int, str]] = set()
     if not isinstance(items, list):
         raise Invalid(f'"{key}" must be a list of spans, got {json_type(items)}')
     spans = []
     good_labels: set[str] = set()  # a file repeats a handful of labels: check each once
+    n = len(text)
     for i, item in enumerate(items, 1):
         start, end, label = _fields(key, item, i)
-        if not (isinstance(label, str) and label in good_labels):
+        if not (label.__class__ is str and label in good_labels):
             _check_label(label, i)
             good_labels.add(label)
-        try:
-            check_span(text, start, end)
-        except SpanError as err:
-            msg = str(err)
-            raise Invalid(f"span {i} {msg[5:]}" if msg.startswith("span ") else f"span {i}: {msg}") from None
+        if start.__class__ is int and end.__class__ is int and 0 <= start < end <= n:
+            piece = text[start:end]
+            if piece[0].isspace() or piece[-1].isspace():  # the slow path: trim, and say so
+                new_start, new_end = trim(text, start, end)
+                if new_start >= new_end:
+                    notes.append(f"span {i} [{start}, {end}) {label} is only whitespace: left out")
+                    continue
+                notes.append(f"span {i} [{start}, {end}) {shorten(piece)} had whitespace at an edge: "
+                             f"trimmed to [{new_start}, {new_end}) {shorten(text[new_start:new_end])}")
+                start, end, item = new_start, new_end, None
+                piece = text[start:end]
+        else:
+            try:
+                check_span(text, start, end)  # says what is wrong with the offsets
+            except SpanError as err:
+                msg = str(err)
+                raise Invalid(f"span {i} {msg[5:]}" if msg.startswith("span ") else f"span {i}: {msg}") from None
+            piece = text[start:end]
         said = item.get("text") if isinstance(item, dict) else None
-        if isinstance(said, str) and said != text[start:end]:
+        if said is not None and said != piece and isinstance(said, str):
             raise Invalid(
-                f"span {i} [{start}, {end}) covers {shorten(text[start:end])} but its \"text\" says {shorten(said)}"
+                f"span {i} [{start}, {end}) covers {shorten(piece)} but its \"text\" says {shorten(said)}"
                 " (offsets must count characters, not bytes or UTF-16 units)"
             )
-        spans.append((start, end, label))
+        triple = (start, end, label)
+        if triple in seen:
+            notes.append(f"span {i} [{start}, {end}) {label} is given twice: kept one")
+            continue
+        seen.add(triple)
+        spans.append(triple)
     pair = find_overlap((s, e) for s, e, _ in spans)
     if pair:
         labels = {(s, e): lb for s, e, lb in spans}
@@ -85,10 +113,14 @@ def read_spans(obj: dict, key: str, text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+def _ints(*values: object) -> bool:
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
+
 def _fields(key: str, item: object, i: int) -> tuple[object, object, object]:
-    if key == "label":
+    if key not in SPAN_KEYS:  # "label", "labels" or a custom column: [start, end, label] lists
         if not isinstance(item, list) or len(item) != 3:
-            raise Invalid(f'span {i} in "label" must be [start, end, label], got {shorten(item)}')
+            raise Invalid(f'span {i} in "{key}" must be [start, end, label], got {shorten(item)}')
         return item[0], item[1], item[2]
     if not isinstance(item, dict):
         raise Invalid(f'span {i} in "{key}" is not an object (got {json_type(item)})')

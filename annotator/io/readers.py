@@ -1,4 +1,8 @@
-"""Import files and folders into Records, or Rejections that say where and why; no database, no model."""
+"""Import files and folders into Records, or Rejections that say where and why; no database, no model.
+
+The reader for each file comes from the registry in annotator.io.formats: named with
+--format, or chosen by suffix and, where several formats share one (.json, .jsonl), by content.
+"""
 
 from __future__ import annotations
 
@@ -8,74 +12,49 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from annotator.core.records import Record, Rejection, title_from_text
-from annotator.core.spans import normalize_newlines
-from annotator.io.decoding import bom_of, bom_reason, nul_reason, utf8_reason
-from annotator.io.readers_jsonl import read_jsonl
-
-TEXT_SUFFIXES = (".txt",)
-JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json-lines")
-SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
-SUPPORTED = ", ".join(SUFFIXES)
+from annotator.core.records import Record, Rejection
+from annotator.io.decoding import shown
+from annotator.io.formats import Reader, ReadOptions, choose_reader, read_head, reader, suffixes, supported
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[Record | Rejection]:
+def read_paths(
+    paths: Iterable[str | Path], fmt: str | None = None, options: ReadOptions | None = None
+) -> Iterator[Record | Rejection]:
     """Records and rejections from files and folders, in order, one file at a time.
 
-    A file reached twice (named twice, or also inside a named folder) is read once.
+    A file reached twice (named twice, or also inside a named folder) is read once. `fmt`
+    names the reader for every file (else each is chosen by suffix and content).
     """
+    options = options or ReadOptions()
     seen: set[Path] = set()
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            found, told = yield from _walk(path)
+        try:
+            is_dir, exists, is_file = path.is_dir(), path.exists(), path.is_file()
+        except OSError as err:  # a name too long, a symlink loop
+            yield Rejection(shown(given), 0, f"cannot read this path: {err.strerror or err}")
+            continue
+        if is_dir:
+            found, told = yield from _walk(path, fmt)
             if not found and not told:
-                yield Rejection(shown(given), 0, f"no {SUPPORTED} files in this folder")
+                yield Rejection(shown(given), 0, f"no {supported()} files in this folder")
             for file in found:
-                yield from _read_once(file, shown(file), seen)
-        elif not path.exists():
-            yield Rejection(shown(given), 0, "no such file or folder")
-        elif not path.is_file():
+                yield from _read_once(file, shown(file), seen, fmt, options)
+        elif not exists:
+            yield Rejection(shown(given), 0, "no such file or folder" + (" (or a symlink that points nowhere or in a loop)" if path.is_symlink() else ""))
+        elif not is_file:
             yield Rejection(shown(given), 0, "not a regular file")
-        elif path.suffix.lower() not in SUFFIXES:
-            yield Rejection(shown(given), 0, _unsupported(path))
         else:
-            yield from _read_once(path, shown(given), seen)
+            yield from _read_once(path, shown(given), seen, fmt, options)
 
 
-def shown(path: str | Path) -> str:
-    """A path as text that can be stored and written as UTF-8.
-
-    A file name that is not UTF-8 (Latin-1 from an old archive) reaches Python with surrogate
-    escapes, which SQLite, JSON shards and the terminal all refuse; its bytes are shown as \\xe9.
-    """
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def _unsupported(path: Path) -> str:
-    reason = f"unsupported file type {path.suffix or '(no extension)'}: supported are {SUPPORTED}"
-    if path.suffix.lower() == ".json":
-        if _starts_with(path, b"["):
-            reason += (" (this is one JSON array, as Label Studio and doccano's JSON export write: export JSONL instead,"
-                       ' one object with "text" per line)')
-        else:
-            reason += " (a file with one JSON object per line can be renamed to .jsonl)"
-    return reason
-
-
-def _starts_with(path: Path, mark: bytes) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(4096).lstrip(b" \t\r\n\xef\xbb\xbf").startswith(mark)
-    except OSError:
-        return False
-
-
-def _walk(folder: Path) -> Iterator[Rejection]:
+def _walk(folder: Path, fmt: str | None) -> Iterator[Rejection]:
     """Yields what cannot be read; returns the supported files (sorted, hidden ones left out) and whether it yielded."""
     problems: list[OSError] = []
     files = []
     told = False
+    known = set(reader(fmt).suffixes) if fmt else set(suffixes())
+    # os.walk does not follow symlinked folders, so a symlink loop cannot make it go round
     for top, dirs, names in os.walk(folder, onerror=problems.append):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         export = _export_files(Path(top)) if "manifest.json" in names else None
@@ -84,10 +63,12 @@ def _walk(folder: Path) -> Iterator[Rejection]:
             dirs[:] = []
             files.extend(export[0])
             if export[1]:
-                yield Rejection(top, 0, export[1])
+                yield Rejection(shown(top), 0, export[1])
                 told = True
             continue
-        files.extend(Path(top, n) for n in names if not n.startswith(".") and Path(n).suffix.lower() in SUFFIXES)
+        # a manifest.json (ours, or `annotator preannotate`'s beside its shards) describes the data; it is none
+        files.extend(Path(top, n) for n in names
+                     if not n.startswith(".") and n != "manifest.json" and Path(n).suffix.lower() in known)
     for err in problems:
         yield Rejection(shown(err.filename or folder), 0, f"cannot read the folder: {err.strerror or err}")
     return sorted(files, key=lambda p: p.relative_to(folder).parts), told or bool(problems)
@@ -101,17 +82,19 @@ def _export_files(folder: Path) -> tuple[list[Path], str] | None:
         manifest["annotator_version"]
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    files = [f for f in listed if f.suffix.lower() in SUFFIXES]
+    known = set(suffixes())
+    files = [f for f in listed if f.suffix.lower() in known]
     if files:
         return files, ""
     fmt = manifest.get("format", "?")
-    return [], f"an annotator export in {fmt} format, which cannot be imported back: export with --format jsonl or doccano"
+    return [], f"an annotator export in {fmt} format with no files that can be imported back"
 
 
-def _read_once(path: Path, source: str, seen: set[Path]) -> Iterator[Record | Rejection]:
+def _read_once(path: Path, source: str, seen: set[Path], fmt: str | None, options: ReadOptions) -> Iterator[Record | Rejection]:
     source = shown(source)
     try:
         key = path.resolve(strict=True)
+        regular = path.is_file()
     except (OSError, RuntimeError) as err:  # a symlink loop (RuntimeError before Python 3.13), a dangling link
         loop = isinstance(err, RuntimeError) or getattr(err, "errno", None) == errno.ELOOP
         yield Rejection(source, 0, "a symbolic link that loops back on itself" if loop else
@@ -120,31 +103,30 @@ def _read_once(path: Path, source: str, seen: set[Path]) -> Iterator[Record | Re
     if key in seen:
         return
     seen.add(key)
-    if path.exists() and not path.is_file():  # a pipe or device found in a folder would block or never end
+    if not regular:  # a pipe or device found in a folder would block or never end
         yield Rejection(source, 0, "not a regular file")
-    elif path.suffix.lower() in TEXT_SUFFIXES:
-        yield read_txt(path, source)
-    else:
-        yield from read_jsonl(path, source)
+        return
+    chosen = choose_reader(path, fmt)
+    if isinstance(chosen, str):
+        yield Rejection(source, 0, chosen)
+        return
+    yield from _guarded(chosen, path, source, options)
+
+
+def _guarded(reader: Reader, path: Path, source: str, options: ReadOptions) -> Iterator[Record | Rejection]:
+    """A reader's records; a reader that fails (a bug, or a plugin's) costs its file, not the import."""
+    n = 0
+    try:
+        for item in reader.read(path, source, options):
+            n += 1
+            yield item
+        if n == 0 and read_head(path).strip():  # an empty file holds nothing to lose
+            yield Rejection(source, 0, f"no records in this file (read as {reader.name})")
+    except Exception as err:
+        yield Rejection(source, 0, f"the {reader.name} reader failed on this file ({type(err).__name__}: {err}); please report it")
 
 
 def read_txt(path: Path, source: str) -> Record | Rejection:
-    """One article per file; the title is its first non-empty line."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        return Rejection(source, 0, f"cannot read the file: {err.strerror or err}")
-    name = bom_of(data)
-    if name:
-        return Rejection(source, 0, bom_reason(name))
-    nul = nul_reason(data, whole_file=True)
-    if nul:
-        return Rejection(source, data.count(b"\n", 0, data.find(b"\x00")) + 1, nul)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        return Rejection(source, 0, utf8_reason(data, err, whole_file=True))
-    if not text.strip():
-        return Rejection(source, 0, "empty text: the file is empty or only whitespace")
-    text, _ = normalize_newlines(text)
-    return Record(text=text, title=title_from_text(text), meta={"file": shown(path.name)}, spans=None, source=source, line=0)
+    from annotator.io.builtin_formats import read_txt as read
+
+    return read(path, source)

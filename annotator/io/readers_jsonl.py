@@ -1,15 +1,9 @@
-"""JSON Lines: plain ({"text", "meta"}), Prodigy tasks and doccano exports, one record per line.
+"""JSON Lines and JSON arrays, one record per line or element (see json_records for the fields).
 
-The file is read as bytes, one line at a time, and each line is decoded on its own, so a huge
-file is never held in memory and one broken line costs only itself.
-
-Policy for fields the formats disagree on:
-- an optional field (meta, spans, entities, label, answer, id) set to null counts as absent;
-- "label" as a string or a list of strings is text classification, not entities: the record
-  is imported without entity spans (the model may add some) and the classes are kept in
-  meta["categories"];
-- "answer" (Prodigy) sets the status only when the record carries entity spans: accepting a
-  classification task says nothing about its entities.
+A JSONL file is read as bytes, one line at a time, and each line is decoded on its own, so a
+huge file is never held in memory and one broken line costs only itself. A JSON array (doccano
+and Label Studio's JSON export) is decoded element by element, each reported by the line it
+starts on.
 """
 
 from __future__ import annotations
@@ -18,17 +12,15 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.core.model import ACCEPTED, IN_PROGRESS, NEW, SKIPPED
-from annotator.core.records import Record, Rejection, title_from_text
-from annotator.core.spans import normalize_newlines
-from annotator.io.decoding import Invalid, bom_of, bom_reason, check_encodable, nul_reason, utf8_reason
-from annotator.io.input_spans import categories_in, json_type, read_spans, shorten, span_key
+from annotator.core.records import Record, Rejection
+from annotator.io.decoding import Invalid, bom_of, bom_reason, nul_reason, utf8_reason
+from annotator.io.json_records import record_from_obj
 
-ANSWERS = {"accept": ACCEPTED, "reject": IN_PROGRESS, "ignore": SKIPPED}
 JSON_SPACE = b" \t\r\n"
+MAX_JSON_BYTES = 1 << 30  # a JSON array is read whole: beyond this, ask for JSONL
 
 
-def read_jsonl(path: Path, source: str) -> Iterator[Record | Rejection]:
+def read_jsonl(path: Path, source: str, options=None) -> Iterator[Record | Rejection]:
     lineno = 0
     try:
         with open(path, "rb") as f:
@@ -40,16 +32,16 @@ def read_jsonl(path: Path, source: str) -> Iterator[Record | Rejection]:
                         yield Rejection(source, 0, bom_reason(name))
                         return
                 if raw.strip(JSON_SPACE + b"\x00"):  # (a UTF-16 newline leaves a lone NUL on the next line)
-                    yield parse_line(raw, source, lineno)
+                    yield parse_line(raw, source, lineno, options)
     except OSError as err:
         # lines already yielded stand; the rest of the file is reported from the line that failed
         where = " from this line on" if lineno else ""
         yield Rejection(source, lineno + 1 if lineno else 0, f"cannot read the file{where}: {err.strerror or err}")
 
 
-def parse_line(raw: bytes, source: str, lineno: int) -> Record | Rejection:
+def parse_line(raw: bytes, source: str, lineno: int, options=None) -> Record | Rejection:
     try:
-        return _record(raw, source, lineno)
+        return record_from_obj(load_json(raw), source, lineno, options)
     except Invalid as err:
         return Rejection(source, lineno, str(err))
     except Exception as err:  # a reader bug must cost one line, not the whole import
@@ -81,73 +73,63 @@ def load_json(raw: bytes) -> object:
         raise Invalid("invalid JSON: nested too deeply") from None
 
 
-def _record(raw: bytes, source: str, lineno: int) -> Record:
-    obj = load_json(raw)
-    if not isinstance(obj, dict):
-        raise Invalid(f'not a JSON object (got {json_type(obj)}): each line must be one object with a "text" field')
-    text = _text(obj)
-    meta = _meta(obj)
-    key = span_key(obj)
-    spans = read_spans(obj, key, text) if key else None
-    status = _status(obj, has_spans=key is not None)
-    cats = categories_in(obj)
-    if cats is not None:
-        meta.setdefault("categories", cats)
-    if obj.get("id") is not None:
-        meta.setdefault("doccano_id" if key in ("label", "entities") or cats else "id", obj["id"])
-    _check_meta(meta)
-
-    text, offsets = normalize_newlines(text, [(s, e) for s, e, _ in spans or ()])
-    if spans is not None:
-        spans = sorted((s, e, label) for (s, e), (_, _, label) in zip(offsets, spans, strict=True))
-    given_title = meta.get("title")
-    title = title_from_text(given_title) if isinstance(given_title, str) else ""
-    return Record(
-        text=text, title=title or title_from_text(text), meta=meta, spans=spans, status=status, source=source, line=lineno
-    )
-
-
-def _text(obj: dict) -> str:
-    if "text" not in obj:
-        keys = ", ".join(shorten(k, 20) for k in list(obj)[:8]) or "none"
-        hint = ""
-        if isinstance(obj.get("data"), dict) and ("annotations" in obj or "predictions" in obj):
-            hint = '; this looks like a Label Studio task, which is not supported: export JSONL with "text" and "spans"'
-        raise Invalid(f'no "text" field (keys found: {keys}){hint}')
-    text = obj["text"]
-    if not isinstance(text, str):
-        raise Invalid(f'"text" must be a string, got {json_type(text)}')
-    if not text.strip():
-        raise Invalid('empty text: "text" is empty or only whitespace')
-    check_encodable(text, '"text"')
-    if "\x00" in text:
-        raise Invalid(f'"text" contains a NUL character (\\u0000) at character {text.index(chr(0)) + 1}: remove it '
-                      "(a NUL would cut the text short in the database and search)")
-    return text
-
-
-def _meta(obj: dict) -> dict:
-    meta = obj.get("meta")
-    if meta is None:
-        return {}
-    if not isinstance(meta, dict):
-        raise Invalid(f'"meta" must be an object, got {json_type(meta)}')
-    return dict(meta)
-
-
-def _check_meta(meta: dict) -> None:
-    # the store writes meta as JSON; make sure it can, so the failure is this line's, not the batch's
+def read_json_array(path: Path, source: str, options=None) -> Iterator[Record | Rejection]:
+    """A JSON array of records; a .json file holding one object per line is read as JSONL."""
     try:
-        dumped = json.dumps(meta, ensure_ascii=False)
-    except RecursionError:
-        raise Invalid('"meta" is nested too deeply') from None
-    check_encodable(dumped, '"meta"', say_where=False)
+        if path.stat().st_size > MAX_JSON_BYTES:
+            yield Rejection(source, 0, f"a JSON file over {MAX_JSON_BYTES >> 20} MB is read whole: export JSONL instead")
+            return
+        data = path.read_bytes()
+    except OSError as err:
+        yield Rejection(source, 0, f"cannot read the file: {err.strerror or err}")
+        return
+    name = bom_of(data)
+    if name:
+        yield Rejection(source, 0, bom_reason(name))
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        yield Rejection(source, 0, utf8_reason(data, err, whole_file=True))
+        return
+    body = text.lstrip()
+    if not body.startswith("["):
+        yield from read_jsonl(path, source, options)  # one object per line, named .json
+        return
+    yield from _elements(text, text.index("["), source, options)
 
 
-def _status(obj: dict, has_spans: bool) -> str:
-    answer = obj.get("answer")
-    if answer is None:
-        return NEW
-    if not isinstance(answer, str) or answer not in ANSWERS:
-        raise Invalid(f'unknown "answer" {shorten(answer)}: expected "accept", "reject" or "ignore"')
-    return ANSWERS[answer] if has_spans else NEW
+def _elements(text: str, pos: int, source: str, options) -> Iterator[Record | Rejection]:
+    decoder = json.JSONDecoder(parse_constant=_no_constants)
+    pos += 1
+    line, counted = 1, 0
+
+    def line_at(p: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, p)
+        counted = p
+        return line
+
+    n = len(text)
+    while True:
+        while pos < n and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= n:
+            yield Rejection(source, line_at(n), "invalid JSON: the array is not closed with ]")
+            return
+        if text[pos] == "]":
+            return
+        at = line_at(pos)
+        try:
+            obj, end = decoder.raw_decode(text, pos)
+        except (json.JSONDecodeError, RecursionError, ValueError) as err:
+            msg = getattr(err, "msg", str(err))
+            yield Rejection(source, at, f"invalid JSON: {msg}; the rest of the array cannot be read")
+            return
+        try:
+            yield record_from_obj(obj, source, at, options)
+        except Invalid as err:
+            yield Rejection(source, at, str(err))
+        except Exception as err:  # a reader bug must cost one record
+            yield Rejection(source, at, f"unexpected error while reading this record ({type(err).__name__}: {err}); please report it")
+        pos = end

@@ -99,6 +99,7 @@ def load_pipeline(name: str | None = None):
 
 
 def spacy_preannotator(model: str | None = None, *, nlp=None, spans_key: str | None = None) -> SpacyPreannotator:
+    """A spaCy pipeline's doc.ents or doc.spans[key] (--model: a name or path)."""
     return SpacyPreannotator(nlp if nlp is not None else load_pipeline(model), spans_key=spans_key)
 
 

@@ -1,17 +1,33 @@
-"""Token boundaries for snapping selections, from the tokenizer alone."""
+"""Token boundaries for snapping selections and for the export, from the tokenizer alone.
+
+spaCy's English rules split "Kyiv’s" (U+2019) and "Kyiv—Moscow" but not "Kyiv‘s" (U+2018, common
+as an apostrophe in news copy) nor "U.S.–Ukraine" (an en dash after a period). Both hide an
+entity inside a token, so the tokenizer gets two more rules: a possessive after ‘ is a suffix,
+and an en/em dash between words is an infix.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+POSSESSIVES = ["‘s", "‘S"]
+DASH_INFIX = r"(?<=[\w.])[–—](?=\w)"
+
 
 @lru_cache(maxsize=4)
 def tokenizer(lang: str = "en"):
-    """A blank pipeline of the language: the same tokenizer the export aligns to, loaded in ~0.1 s."""
+    """A blank pipeline of the language with the two rules above: the tokenizer the export aligns to."""
     import spacy
+    from spacy.util import compile_infix_regex, compile_suffix_regex
 
-    return spacy.blank(lang)
+    nlp = spacy.blank(lang)
+    defaults = nlp.Defaults
+    suffixes = list(defaults.suffixes or []) + POSSESSIVES
+    infixes = list(defaults.infixes or []) + [DASH_INFIX]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
 
 
 def token_bounds(text: str, lang: str = "en") -> list[tuple[int, int]]:

@@ -21,6 +21,10 @@ PRIMARY_KEYS = {
     "stance_targets": "name",
     "stance_values": "name",
     "actors": "id",
+    # migration 0005_formats: what imports keep beside entities
+    "rejected_spans": "id",
+    "relations": "id",
+    "document_formats": "doc_id",
     "review_decisions": "id",  # a review corpus's settled differences (session.review)
 }
 

@@ -29,13 +29,14 @@ from pathlib import Path
 from annotator.core.doc_metadata import FIELDS as METADATA_FIELDS
 from annotator.core.errors import AnnotatorError, Kind
 from annotator.core.model import ACCEPTED, ADJUDICATED_ORIGIN, ANNOTATOR_ORIGIN, IN_PROGRESS, Actor
+from annotator.core.registry import Registry
 from annotator.io.export_folder import AtomicFolder, FolderError, timestamped
-from annotator.io.export_formats import TEXT_FORMATS
-from annotator.io.export_spacy import DocBinExport, ExportDoc, Problem, build_doc, training_config
+from annotator.io.export_spacy import INCORRECT_KEY, ExportDoc, Problem, build_doc, training_config
+from annotator.io.formats import WRITERS
 from annotator.session.corpus import Corpus
-from annotator.session.export_extension import ExportExtension
+from annotator.session.export_checks import Check, debug_checks
+from annotator.session.export_extension import EXPORT_EXTENSIONS, ExportExtension
 
-FORMATS = ("spacy", "jsonl", "doccano", "conll")
 OPTIMIZE = ("efficiency", "accuracy")
 INCLUDABLE = (IN_PROGRESS,)
 DEFAULT_PARENT = Path("exports")
@@ -77,11 +78,13 @@ class SplitCounts:
     tokens: int = 0
     entities: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
+    split_entities: int = 0
 
     def to_json(self) -> dict:
         return {
             "documents": self.documents,
             "tokens": self.tokens,
+            "entities_inside_tokens": self.split_entities,
             "entities": dict(sorted(self.entities.items())),
             "entities_total": sum(self.entities.values()),
             "statuses": dict(sorted(self.statuses.items())),
@@ -97,6 +100,8 @@ class ExportResult:
     problems: list[Problem]
     notes: list[str]
     seconds: float
+    checks: list[Check] = field(default_factory=list)  # what `spacy debug data` would say, where it applies
+    split_entities: int = 0  # entities inside a token, exported by splitting the token
 
     @property
     def documents(self) -> int:
@@ -108,15 +113,29 @@ class ExportResult:
 
     def summary(self) -> str:
         parts = [f"{name}: {s.documents} documents, {sum(s.entities.values())} entities" for name, s in self.splits.items()]
-        return f"exported {self.fmt} to {self.folder} ({'; '.join(parts)}) in {self.seconds:.1f} s"
+        lines = [f"exported {self.fmt} to {self.folder} ({'; '.join(parts)}) in {self.seconds:.1f} s"]
+        if self.checks:
+            lines.append("checks (as spacy debug data):")
+            lines += [f"  {c}" for c in self.checks]
+        return "\n".join(lines)
+
+
+def extension_registry() -> Registry:
+    """The export extensions' registry, the built-in ones registered."""
+    import annotator.session.export_actors  # noqa: F401  (registers ActorExport)
+    import annotator.session.export_stances  # noqa: F401  (registers StanceExport; it subclasses ExportExtension)
+
+    return EXPORT_EXTENSIONS
 
 
 def default_extensions() -> list[ExportExtension]:
-    """The extensions every export runs, new instances for each export."""
-    from annotator.session.export_actors import ActorExport  # they subclass ExportExtension
-    from annotator.session.export_stances import StanceExport
+    """The extensions every export runs (the registry's, plugins included), new instances for each export."""
+    return [factory() for _, factory in extension_registry().items()]
 
-    return [StanceExport(), ActorExport()]
+
+def formats() -> list[str]:
+    """The export formats' names (the registry's)."""
+    return WRITERS.names()
 
 
 def default_out(base: Path | None = None) -> Path:
@@ -155,7 +174,8 @@ def export_corpus(
         except OSError as exc:  # disk full, permissions...: the folder is already gone
             raise ExportError(f"could not write the export to {target}: {exc.strerror or exc}. Nothing was written.") from exc
     return ExportResult(
-        target.absolute(), options.fmt, run.splits, files, run.problems, notes, time.perf_counter() - started
+        target.absolute(), options.fmt, run.splits, files, run.problems, notes, time.perf_counter() - started,
+        checks=run.checks, split_entities=run.split_entities,
     )
 
 
@@ -167,8 +187,8 @@ def _mode_of(db_path: Path) -> int | None:
 
 
 def check_options(options: ExportOptions) -> None:
-    if options.fmt not in FORMATS:
-        raise ExportError(f"unknown format {options.fmt!r}: choose one of {', '.join(FORMATS)}")
+    if options.fmt not in WRITERS:
+        raise ExportError(f"unknown export format {options.fmt!r}: choose one of {WRITERS.choices()}")
     if not 0 <= options.dev < 1:
         raise ExportError(f"--dev must be a fraction from 0 up to (not including) 1, got {options.dev}")
     if options.shard_size < 1 or options.shard_tokens < 1:
@@ -178,10 +198,11 @@ def check_options(options: ExportOptions) -> None:
     unknown = set(options.include) - set(INCLUDABLE)
     if unknown:
         raise ExportError(f"--include takes {', '.join(INCLUDABLE)}, not {', '.join(sorted(unknown))}")
-    if options.include and options.fmt == "conll":
+    if options.include and not getattr(WRITERS.get(options.fmt), "marks_missing", True):
+        able = ", ".join(n for n, w in WRITERS.items() if getattr(w, "marks_missing", True))
         raise ExportError(
-            "CoNLL has no way to mark tokens as 'missing', so documents still in progress would teach false 'O' tags: "
-            "export them as spacy (or jsonl/doccano, where the status is in meta), or leave out --include"
+            f"{options.fmt} has no way to mark tokens as 'missing', so documents still in progress would teach false 'O' tags: "
+            f"export them as one of {able} (where the status is kept), or leave out --include"
         )
 
 
@@ -196,34 +217,50 @@ def dev_key(seed: int, sha256: str) -> float:
 class SplitPlan:
     total: int = 0
     dev: int = 0
-    force_dev: int | None = None  # a tiny corpus still gets one dev and one train document
-    force_train: int | None = None
+    force_dev: set[int] = field(default_factory=set)  # a small corpus gets the dev share it asked for, never all
+    force_train: set[int] = field(default_factory=set)
+
+
+EXACT_BELOW = 10  # under this many documents (where the hash's noise dominates) the split takes exactly round(dev * n)
 
 
 def _plan_split(corpus: Corpus, statuses: Sequence[str], dev: float, seed: int) -> SplitPlan:
+    """Which documents go to dev: those whose key falls below the fraction, except that train is never
+    empty, dev holds at least one document when there are two or more, and a tiny corpus gets the
+    number it asked for (the hash alone gave 1 train / 2 dev for three documents at --dev 0.2)."""
     plan = SplitPlan()
-    lowest = highest = None  # (key, id)
     marks = ",".join("?" for _ in statuses)
+    keys: list[tuple[float, int]] = []
+    lowest = highest = None  # (key, id)
     for doc_id, sha in corpus.db.execute(f"SELECT id, sha256 FROM documents WHERE status IN ({marks})", list(statuses)):
         key = dev_key(seed, sha)
         plan.total += 1
         plan.dev += key < dev
+        if plan.total <= EXACT_BELOW:
+            keys.append((key, doc_id))
         if lowest is None or key < lowest[0]:
             lowest = (key, doc_id)
         if highest is None or key > highest[0]:
             highest = (key, doc_id)
-    if dev > 0 and plan.total >= 2:
-        if plan.dev == 0:
-            plan.force_dev, plan.dev = lowest[1], 1
-        elif plan.dev == plan.total:
-            plan.force_train, plan.dev = highest[1], plan.total - 1
+    if plan.total == 0:
+        return plan
+    if plan.total < EXACT_BELOW:
+        wanted = min(max(1, round(dev * plan.total)), plan.total - 1) if dev > 0 else 0
+        keys.sort()
+        plan.force_dev = {i for _, i in keys[:wanted]}
+        plan.force_train = {i for _, i in keys[wanted:]}
+        plan.dev = wanted
+    elif plan.dev == 0 and dev > 0:
+        plan.force_dev, plan.dev = {lowest[1]}, 1
+    elif plan.dev == plan.total:
+        plan.force_train, plan.dev = {highest[1]}, plan.total - 1
     return plan
 
 
 def _split_of(plan: SplitPlan, doc_id: int, sha: str, options: ExportOptions) -> str:
-    if doc_id == plan.force_dev:
+    if doc_id in plan.force_dev:
         return "dev"
-    if doc_id == plan.force_train:
+    if doc_id in plan.force_train:
         return "train"
     return "dev" if dev_key(options.seed, sha) < options.dev else "train"
 
@@ -262,6 +299,7 @@ def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) ->
                             meta=with_metadata(json.loads(r[5] or "{}"), r[7:11]))
             for r in rows
         }
+        _load_format_data(corpus, items, rows[0][0], after)
         origins: Counter = Counter()
         span_sql = (
             "SELECT s.doc_id, s.start, s.end, s.label, s.origin, a.id, a.external_id, a.name, a.kind FROM spans s "
@@ -276,6 +314,27 @@ def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) ->
                     kb_id = Actor(actor_id, name, kind, external_id=external_id).kb_id
                     item.links[start, end] = {"actor_id": actor_id, "kb_id": kb_id, "name": name, "kind": kind}
         yield list(items.values()), [r[6] for r in rows], origins
+
+
+def _load_format_data(corpus: Corpus, items: dict[int, ExportDoc], first: int, last: int) -> None:
+    """Kept tokens, rejected spans and relations of a page of documents (see migration 0005_formats)."""
+    for doc_id, tokens, tool in corpus.db.execute(
+        "SELECT doc_id, tokens, tool FROM document_formats WHERE doc_id BETWEEN ? AND ?", [first, last]
+    ):
+        if doc_id in items:
+            items[doc_id].tokens = [tuple(t) for t in json.loads(tokens)] if tokens else None
+            items[doc_id].tool = json.loads(tool or "{}")
+    for doc_id, start, end, label in corpus.db.execute(
+        "SELECT doc_id, start, end, label FROM rejected_spans WHERE doc_id BETWEEN ? AND ? ORDER BY doc_id, start", [first, last]
+    ):
+        if doc_id in items:
+            items[doc_id].rejected.append((start, end, label))
+    for row in corpus.db.execute(
+        "SELECT doc_id, head_start, head_end, head_label, child_start, child_end, child_label, label FROM relations "
+        "WHERE doc_id BETWEEN ? AND ? ORDER BY id", [first, last]
+    ):
+        if row[0] in items:
+            items[row[0]].relations.append({"head": list(row[1:4]), "child": list(row[4:7]), "label": row[7]})
 
 
 def with_metadata(meta: dict, values: Sequence[str | None]) -> dict:
@@ -312,11 +371,14 @@ class _Run:
         self.problems: list[Problem] = []
         self.origins: Counter = Counter()
         self._fresh_tokens = 0
-        if options.fmt == "spacy":
+        self.split_entities = 0
+        self.rejected = 0
+        self.checks: list[Check] = []
+        if options.fmt == "spacy":  # entities linked to actors carry their kb_id in the DocBin
             linked = corpus.db.execute("SELECT EXISTS(SELECT 1 FROM spans WHERE actor_id IS NOT NULL)").fetchone()[0]
-            self.writer = DocBinExport(folder, options.shard_size, options.shard_tokens, kb_ids=bool(linked))
+            self.writer = WRITERS.get(options.fmt)(folder, options, kb_ids=bool(linked))
         else:
-            self.writer = TEXT_FORMATS[options.fmt](folder)
+            self.writer = WRITERS.get(options.fmt)(folder, options)
 
     def stream(self, statuses: Sequence[str]) -> None:
         done = 0
@@ -356,7 +418,10 @@ class _Run:
         for ext in self.exts:
             ext.on_item(item, split)
         self.writer.add(doc, item, split)
+        self.split_entities += item.split_entities
+        self.rejected += len(item.rejected)
         counts = self.splits[split]
+        counts.split_entities += item.split_entities
         counts.documents += 1
         counts.tokens += len(doc)
         counts.entities.update(e.label_ for e in doc.ents)
@@ -367,24 +432,36 @@ class _Run:
 
     def write_beside(self, files: dict[str, list[str]]) -> list[str]:
         """config.cfg (spacy format), the extensions' files, manifest.json and README.txt."""
-        notes: list[str] = []
-        if self.splits["dev"].documents == 0 and self.options.fmt == "spacy":
-            notes.append("There are no dev documents (--dev 0 or a one-document corpus): `spacy train` needs some to evaluate.")
+        notes: list[str] = list(getattr(self.writer, "notes", []))
+        no_dev = self.splits["dev"].documents == 0
+        if no_dev:
+            notes.append("There is no dev set (--dev 0 or a one-document corpus)"
+                         + (": config.cfg evaluates on the train set, so its scores say nothing about new text; "
+                            "add documents or raise --dev for a real evaluation." if self.options.fmt == "spacy" else "."))
+        if self.split_entities:
+            lie = "entity lies" if self.split_entities == 1 else "entities lie"
+            notes.append(f"{self.split_entities} {lie} inside a token (e.g. Kyiv in Kyiv‘s): the exported tokens are split "
+                         "at their edges, so none is lost; spaCy's Example aligns them with a model's own tokens in training.")
         lang = self.nlp.lang
         if self.options.fmt == "spacy":
             pipeline, overrides = ["ner"], {}
+            if self.rejected:
+                overrides["components.ner.incorrect_spans_key"] = INCORRECT_KEY
             for ext in self.exts:
                 more, more_overrides = ext.pipeline()
                 pipeline += [p for p in more if p not in pipeline]
                 overrides.update(more_overrides)
+            dev_path = self.writer.paths["train"] if no_dev else self.writer.paths["dev"]
             config, config_notes = training_config(
-                lang, self.writer.paths["train"], self.writer.paths["dev"], self.options.optimize, tuple(pipeline), overrides
+                lang, self.writer.paths["train"], dev_path, self.options.optimize, tuple(pipeline), overrides
             )
             notes += config_notes
             config.to_disk(self.folder / "config.cfg", interpolate=False)
         manifest = self._manifest(files, notes, lang)
         for ext in self.exts:
             ext.finish(self.folder, manifest)
+        self.checks = debug_checks(self.splits, manifest, self.options.fmt)
+        manifest["checks"] = [c.to_json() for c in self.checks]
         _write_text(self.folder / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         _write_text(self.folder / "README.txt", _readme(self, files, notes))
         return notes
@@ -392,7 +469,9 @@ class _Run:
     def _manifest(self, files: dict[str, list[str]], notes: list[str], lang: str) -> dict:
         from annotator.session.models import registered_origins
 
-        models = [o for o in self.origins if o not in (ANNOTATOR_ORIGIN, ADJUDICATED_ORIGIN) and not o.startswith("file:")]
+        # people are not models: file spans, annotators, adjudication, Label Studio annotators (its predictions are models)
+        models = [o for o in self.origins if o not in (ANNOTATOR_ORIGIN, ADJUDICATED_ORIGIN) and not o.startswith("file:")
+                  and not (o.startswith("labelstudio:") and not o.startswith("labelstudio:prediction:"))]
         known = json.loads(self.corpus.meta("models", "[]") or "[]")
         registered = registered_origins(self.corpus)
         return {
@@ -420,6 +499,8 @@ class _Run:
                 "span_origins": dict(self.origins.most_common()),
             },
             "skipped_spans": [p.__dict__ for p in self.problems],
+            "entities_inside_tokens": self.split_entities,
+            "rejected_spans": self.rejected,
             "notes": notes,
         }
 
@@ -490,12 +571,7 @@ def _readme(run: _Run, files: dict[str, list[str]], notes: list[str]) -> str:
             "",
         ]
     else:
-        described = {
-            "jsonl": "Prodigy tasks (text, tokens, spans with token_start/token_end, meta, answer); load with `prodigy db-in`",
-            "doccano": 'doccano sequence-labelling JSONL ({"text", "label": [[start, end, label]], "meta"})',
-            "conll": "CoNLL-2003-style IOB2, 'token TAG' per line, -DOCSTART- between documents; "
-                     "`python -m spacy convert train.conll . --converter ner` reads it",
-        }[opts.fmt]
+        described = getattr(run.writer, "description", "") or getattr(WRITERS.get(opts.fmt), "description", opts.fmt)
         lines += [f"Format: {described}.", ""]
     lines.append("Files:")
     for split, names in files.items():

@@ -15,7 +15,7 @@ import srsly
 
 from annotator.core.model import Actor
 from annotator.io.export_spacy import ExportDoc
-from annotator.session.export_extension import ExportExtension
+from annotator.session.export_extension import EXPORT_EXTENSIONS, ExportExtension
 
 FILENAME = "actors.jsonl"
 
@@ -60,3 +60,6 @@ class ActorExport(ExportExtension):
             f"{FILENAME}: the {len(lines)} actors the exported entities are linked to (kb_id, name, kind, aliases, external id); "
             "a linked entity carries its actor's kb_id (Span.kb_id_ in the DocBin, kb_id on Prodigy spans, meta.actors in every format)."
         )
+
+
+EXPORT_EXTENSIONS.register("actors", ActorExport)

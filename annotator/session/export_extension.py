@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.core.registry import Registry
 from annotator.io.export_spacy import ExportDoc, Problem
 from annotator.session.corpus import Corpus
+
+# name -> a factory (usually the class) making a new ExportExtension for each export. The built-in
+# "stances" registers when annotator.session.export_stances is imported (export.default_extensions
+# does); a plugin adds one through the annotator.export_extensions entry point group.
+EXPORT_EXTENSIONS: Registry = Registry("annotator.export_extensions", "export extension")
 
 
 class ExportExtension:

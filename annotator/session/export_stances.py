@@ -1,6 +1,6 @@
 """The stance export: evidence spans and article-level cats in the DocBin, every record in stances.jsonl.
 
-Runs as an ExportExtension in every export (registered in export.default_extensions). The
+Runs as an ExportExtension in every export (registered as "stances" in export.EXPORT_EXTENSIONS). The
 DocBin side and the choice of training components are in annotator.io.export_stances (why
 cats and spans are set only where something was recorded, and why span_finder feeds spancat).
 stances.jsonl is written for every format: one line per record, in document order, streamed
@@ -31,7 +31,7 @@ from annotator.io.export_stances import (
     suggested_length,
 )
 from annotator.session.corpus import STANCE_COLS, Corpus
-from annotator.session.export_extension import ExportExtension
+from annotator.session.export_extension import EXPORT_EXTENSIONS, ExportExtension
 
 FILENAME = "stances.jsonl"
 _COLS = [c.strip() for c in STANCE_COLS.split(",")]
@@ -64,6 +64,7 @@ class StanceExport(ExportExtension):
     """One instance per export (default_extensions makes a new one each time)."""
 
     name = "stances"
+    description = "stance records: stances.jsonl in every export; evidence spans and article-level cats in the DocBin"
 
     def __init__(self) -> None:
         self.values: list[str] | None = None
@@ -134,10 +135,11 @@ class StanceExport(ExportExtension):
         total = sum(c.records for c in self.splits.values())
         spacy_format = manifest.get("format") == "spacy"
         section: dict = {"records": total, "splits": {name: c.to_json() for name, c in self.splits.items()}}
+        # written for every export, empty when there are no stances, as the README promises
+        _copy_synced(self._spool, folder / FILENAME)
+        section["file"] = FILENAME
+        manifest.setdefault("files", {})["stances"] = [FILENAME]
         if total:
-            _copy_synced(self._spool, folder / FILENAME)
-            section["file"] = FILENAME
-            manifest.setdefault("files", {})["stances"] = [FILENAME]
             if spacy_format:
                 names, _overrides = self.pipeline()
                 section.update(spans_key=SPANS_KEY, candidates_key=CANDIDATES_KEY, components=list(names))
@@ -228,3 +230,6 @@ def _copy_synced(spool, path: Path) -> None:
         shutil.copyfileobj(spool, out)
         out.flush()
         os.fsync(out.fileno())
+
+
+EXPORT_EXTENSIONS.register("stances", StanceExport)

@@ -1,4 +1,4 @@
-"""The import use case: read files, drop duplicates, pre-annotate, store in batches."""
+"""The import use case: read files, settle duplicates, pre-annotate, store in batches."""
 
 from __future__ import annotations
 
@@ -9,23 +9,29 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from annotator.core.records import Record, Rejection
+from annotator.core.errors import BadInput
+from annotator.core.model import STATUSES
+from annotator.core.records import Note, Record, Rejection
 from annotator.core.spans import trim
 from annotator.session.corpus import Corpus
-from annotator.session.importer import store_records
+from annotator.session.importer import merge_into, store_records
 from annotator.storage.db import write_transaction
 
 ProgressFn = Callable[[int, int | None], None]
 # 2 MB articles import and open fine (chunked pre-annotation, per-block highlighting); far beyond,
 # one article would hold the window for seconds and the model for minutes
 MAX_ARTICLE_CHARS = 5_000_000
+ON_DUPLICATE = ("first", "merge", "error")
 
 
 @dataclass
 class ImportReport:
     added: list[int] = field(default_factory=list)
-    duplicates: int = 0
+    duplicates: int = 0  # texts already in the corpus before this import (skipped)
     rejected: list[Rejection] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # records imported but changed: file:line: what changed
+    changed: int = 0  # records with at least one note
+    merged: int = 0  # records merged into an earlier one of the same text
     new_labels: list[str] = field(default_factory=list)
     metadata_unread: list[str] = field(default_factory=list)  # meta values not read as a date, URL… (kept in meta)
     model: str | None = None
@@ -39,6 +45,18 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.rejected
 
+    def note(self, rec: Record | Rejection, message: str) -> None:
+        source, line = (rec.source, rec.line)
+        self.notes.append(Note(source, line, message))
+
+
+@dataclass
+class ImportOptions:
+    fmt: str | None = None  # a reader's name; None: by suffix and content
+    read: object = None  # annotator.io.formats.ReadOptions
+    on_duplicate: str = "first"  # the same text twice in this import with other annotations: first | merge | error
+    status: str | None = None  # every imported document gets this status (None: what the file says)
+
 
 def seeds_dir() -> Path:
     """The seed articles shipped with the app: package data (annotator/seeds, a link to the checkout's
@@ -46,23 +64,106 @@ def seeds_dir() -> Path:
     return Path(str(resources.files("annotator") / "seeds"))
 
 
-def _fresh(corpus: Corpus, items: Iterable[Record | Rejection], report: ImportReport) -> Iterator[Record]:
-    """Records whose text is new to the corpus and to this run; rejections are collected."""
-    seen: set[str] = set()
-    for item in items:
-        if isinstance(item, Rejection):
-            report.rejected.append(item)
-            continue
-        if len(item.text) > MAX_ARTICLE_CHARS:
-            report.rejected.append(Rejection(item.source, item.line, (
-                f"the article is {len(item.text):,} characters long, over the limit of {MAX_ARTICLE_CHARS:,}: split it into parts")))
-            continue
-        sha = item.sha256
-        if sha in seen or corpus.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", [sha]).fetchone():
+@dataclass
+class _Stored:
+    doc_id: int | None
+
+
+@dataclass
+class _Seen:
+    where: str
+    key: int  # a hash of the annotations: 100,000 records' spans are not held twice
+    record: Record | _Stored | None  # the Record while it waits in the batch; afterwards only its doc_id
+
+
+def _annotations(rec: Record) -> int:
+    return hash((tuple(rec.spans) if rec.spans is not None else None, rec.status, tuple(rec.rejected_spans), len(rec.relations)))
+
+
+class _Dedupe:
+    """Same text twice: within this import by the policy (binary Prodigy tasks always merge); a text
+    already in the corpus is skipped and counted."""
+
+    def __init__(self, corpus: Corpus, report: ImportReport, policy: str):
+        self.corpus, self.report, self.policy = corpus, report, policy
+        self.seen: dict[str, _Seen] = {}
+        self.late_merges: list[tuple[int, Record]] = []  # into records already stored
+
+    def __call__(self, items: Iterable[Record | Rejection]) -> Iterator[Record]:
+        report = self.report
+        for item in items:
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+                continue
+            if len(item.text) > MAX_ARTICLE_CHARS:
+                report.rejected.append(Rejection(item.source, item.line, (
+                    f"the article is {len(item.text):,} characters long, over the limit of {MAX_ARTICLE_CHARS:,}: split it into parts")))
+                continue
+            sha = item.sha256
+            first = self.seen.get(sha)
+            if first is None:
+                if self.corpus.db.execute("SELECT 1 FROM documents WHERE sha256 = ?", [sha]).fetchone():
+                    report.duplicates += 1
+                    continue
+                self.seen[sha] = _Seen(item.where, _annotations(item), item)
+                for message in item.notes:
+                    report.note(item, message)
+                report.changed += bool(item.notes)
+                yield item
+                continue
+            self._again(item, first)
+
+    def _again(self, item: Record, first: _Seen) -> None:
+        report = self.report
+        if _annotations(item) == first.key and not item.binary:
+            report.note(item, f"the same text and annotations as {first.where}: skipped")
+            report.changed += 1
             report.duplicates += 1
+            return
+        if item.binary or self.policy == "merge":
+            for message in item.notes:
+                report.note(item, message)
+            rec = first.record
+            if isinstance(rec, Record) and rec.doc_id is None:
+                left_out = _merge(rec, item)
+            elif rec is not None and rec.doc_id is not None:
+                left_out = merge_into(self.corpus, rec.doc_id, item)
+            else:
+                left_out = ["the earlier record was not stored: these annotations are left out"]
+            report.merged += 1
+            report.changed += 1
+            if not item.binary:
+                report.note(item, f"the same text as {first.where} with other annotations: merged into it (--on-duplicate merge)")
+            for message in left_out:
+                report.note(item, message)
+            return
+        if self.policy == "error":
+            report.rejected.append(Rejection(item.source, item.line,
+                                             f"the same text as {first.where} with other annotations (--on-duplicate error)"))
+            return
+        report.note(item, f"the same text as {first.where} with other annotations: kept the first (--on-duplicate first)")
+        report.changed += 1
+        report.duplicates += 1
+
+
+def _merge(into: Record, rec: Record) -> list[str]:
+    """Merge in memory, while the first record still waits to be stored."""
+    left_out = []
+    spans = list(into.spans or [])
+    for span in rec.spans or ():
+        clash = next((s for s in spans if s[0] < span[1] and span[0] < s[1]), None)
+        if clash == span:
             continue
-        seen.add(sha)
-        yield item
+        if clash is not None:
+            left_out.append(f"{span[2]} [{span[0]}, {span[1]}) overlaps {clash[2]} [{clash[0]}, {clash[1]}) of the earlier record: left out")
+            continue
+        spans.append(span)
+    if into.span_origins is not None:
+        into.span_origins = None  # a merged document's spans come from the file
+    into.spans = sorted(spans) if (into.spans is not None or rec.spans is not None) else None
+    into.rejected_spans = sorted(set(into.rejected_spans) | set(rec.rejected_spans))
+    into.relations = into.relations + rec.relations
+    return left_out
 
 
 def _clean_model_spans(text: str, ents: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -75,6 +176,17 @@ def _clean_model_spans(text: str, ents: list[tuple[int, int, str]]) -> list[tupl
     return out
 
 
+def preannotator_for(model: str | None, kind: str = "spacy", nlp=None):
+    """The pre-annotator to use: None for "none"; a loaded `nlp` is wrapped as it is."""
+    from annotator.nlp.preannotators import SpacyPreannotator, get_preannotator
+
+    if nlp is not None:
+        return SpacyPreannotator(nlp)
+    if model in (None, "none"):
+        return None
+    return get_preannotator(None if model == "default" else model, kind=kind)
+
+
 def import_paths(
     corpus: Corpus,
     paths: Iterable[str | Path],
@@ -82,50 +194,52 @@ def import_paths(
     *,
     nlp=None,
     preannotator=None,
+    options: ImportOptions | None = None,
     batch_size: int = 64,
     n_process: int = 1,
-    commit_every: int = 256,
+    commit_every: int | None = None,
     on_progress: ProgressFn | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import files and folders into the corpus.
 
     `model`: "default" (official en_core_web_sm if installed, else the bundled one), "none" or
-    None (no pre-annotation), or any installed pipeline name or path. A loaded `nlp` may be
-    passed instead. Records with spans in the file keep them and are not sent to the model.
-    Each batch of `commit_every` documents is stored in write transactions of whole documents (at most
-    WRITE_CHUNK_DOCS each, so an edit beside the import waits little), so a killed import leaves whole
+    None (no pre-annotation), or any installed pipeline name or path. A loaded `nlp`, or any
+    `preannotator` (annotator.nlp.preannotators.Preannotator), may be passed instead. Records
+    with spans in the file keep them and are not sent to the model.
+    Each batch of `commit_every` documents (default: 256 with a model, 2,048 without) is stored in write
+    transactions of whole documents (at most WRITE_CHUNK_DOCS each, so an edit beside the import waits
+    little), so a killed import leaves whole
     documents only, and re-running it completes the rest (duplicates are skipped by text hash).
     `should_stop` (e.g. a Cancel button) is asked after each document; stopping, like Ctrl+C,
     still stores the documents annotated so far and sets `report.interrupted`.
     """
     from annotator.io.readers import read_paths
 
+    options = options or ImportOptions()
+    if options.on_duplicate not in ON_DUPLICATE:
+        raise BadInput(f"--on-duplicate takes {', '.join(ON_DUPLICATE)}, not {options.on_duplicate!r}")
+    if options.status is not None and options.status not in STATUSES:
+        raise BadInput(f"--status takes {', '.join(STATUSES)}, not {options.status!r}")
     started = time.perf_counter()
     report = ImportReport()
     paths = list(paths)
     # the first-run seed import: the seed articles bring their stance targets (a new corpus has none)
     seeding = corpus.count_documents() == 0 and any(_is_seeds(p) for p in paths)
-    records = _fresh(corpus, read_paths(paths), report)
-    if preannotator is None and nlp is not None:
-        from annotator.nlp.preannotators import SpacyPreannotator
+    dedupe = _Dedupe(corpus, report, options.on_duplicate)
+    records = dedupe(read_paths(paths, options.fmt, options.read))
+    if preannotator is None and nlp is None and model == "default":
+        from annotator.session.models import preannotation_model
 
-        preannotator = SpacyPreannotator(nlp)
-    if preannotator is None and model not in (None, "none"):
-        from annotator.nlp.preannotators import get_preannotator
-
-        if model == "default":
-            from annotator.session.models import preannotation_model
-
-            model, report.warning = preannotation_model(corpus)  # the corpus's current model, if it has one
-        preannotator = get_preannotator(model)
-    if preannotator is not None:
-        report.model = preannotator.origin
+        model, report.warning = preannotation_model(corpus)  # the corpus's current model, if it has one
+        model = model or "default"
+    pre = preannotator if preannotator is not None else preannotator_for(model, nlp=nlp)
+    commit_every = commit_every or (256 if pre is not None else 2048)
+    if pre is not None:
+        report.model = pre.origin
         remember_model(corpus, report.model)
         # texts with their own spans go through as "" so order is kept at no cost
-        annotated = preannotator.annotate(
-            ((r.text if r.spans is None else "", r) for r in records), batch_size=batch_size, n_process=n_process
-        )
+        annotated = pre.annotate(((r.text if r.spans is None else "", r) for r in records), batch_size=batch_size, n_process=n_process)
     else:
         annotated = ((r, None) for r in records)
 
@@ -142,6 +256,10 @@ def import_paths(
             report.duplicates += len(result.duplicates)
             report.new_labels.extend(lb for lb in result.new_labels if lb not in report.new_labels)
             report.metadata_unread.extend(result.metadata_unread)
+            for rec in batch:  # stored: later merges go to the database, the text is not held on to
+                first = dedupe.seen.get(rec.sha256)
+                if first is not None and first.record is rec:
+                    first.record = _Stored(rec.doc_id)
         batch, origins = [], {}
 
     try:
@@ -158,6 +276,8 @@ def import_paths(
                 if made_by not in shard_models:
                     shard_models.append(made_by)
                     remember_model(corpus, made_by)
+            if options.status:
+                rec.status = options.status
             batch.append(rec)
             done += 1
             if on_progress:

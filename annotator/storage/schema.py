@@ -492,6 +492,51 @@ def m0013_default_palette(db):
         db.execute("UPDATE labels SET color = ? WHERE name = ? AND lower(color) = ?",
                    [label.color, label.name, _OLD_DEFAULT_COLOURS[label.name]])
 
+@migrations(name="0005_formats")
+def m0005_formats(db):
+    """What other tools' files carry beyond entities, kept so that nothing is lost on the way in.
+
+    rejected_spans: "this span is NOT that label" (a Prodigy binary reject); never an entity.
+    relations: labelled links between two spans of a document (Prodigy, doccano, Label Studio),
+    by character offsets, so they survive an entity being deleted and re-added.
+    document_formats: a document's own tokenization from its file (CoNLL, DocBin) as JSON
+    [[start, end], ...] for an exact round trip, and the source tool's keys (ids, hashes),
+    kept apart from the user's meta. Separate tables: the documents row is never rewritten.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE rejected_spans (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT '',
+            CHECK (start >= 0 AND start < end),
+            UNIQUE (doc_id, start, end, label)
+        );
+        CREATE TABLE relations (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            head_start INTEGER NOT NULL,
+            head_end INTEGER NOT NULL,
+            head_label TEXT NOT NULL DEFAULT '',
+            child_start INTEGER NOT NULL,
+            child_end INTEGER NOT NULL,
+            child_label TEXT NOT NULL DEFAULT '',
+            label TEXT NOT NULL,
+            origin TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX relations_doc ON relations(doc_id);
+        CREATE TABLE document_formats (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            tokens TEXT,
+            tool TEXT NOT NULL DEFAULT '{}'
+        );
+        """,
+    )
+
 
 @migrations(name="0008_models")
 def m0008_models(db):

@@ -33,16 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.session.export import FORMATS, ExportCancelled, ExportError, ExportOptions, default_out
+from annotator.io.formats import WRITERS, describe
+from annotator.session.export import ExportCancelled, ExportError, ExportOptions, default_out
 
 log = logging.getLogger("annotator.ui")
-
-FORMAT_NAMES = {
-    "spacy": "spaCy DocBin + config.cfg (train with spacy train)",
-    "jsonl": "Prodigy JSONL",
-    "doccano": "doccano JSONL",
-    "conll": "CoNLL-2003 IOB2",
-}
 
 
 class ExportWorker(QThread):
@@ -97,8 +91,9 @@ class ExportDialog(QDialog):
         row.addWidget(browse)
 
         self.format_combo = QComboBox()
-        for fmt in FORMATS:
-            self.format_combo.addItem(FORMAT_NAMES[fmt], fmt)
+        for fmt, description in describe(WRITERS):  # the registry's: plugins' formats too
+            self.format_combo.addItem(f"{fmt}: {description}" if description else fmt, fmt)
+            self.format_combo.setItemData(self.format_combo.count() - 1, description, Qt.ToolTipRole)
         self.dev_spin = QDoubleSpinBox()
         self.dev_spin.setRange(0.0, 0.9)
         self.dev_spin.setSingleStep(0.05)
@@ -154,11 +149,11 @@ class ExportDialog(QDialog):
         fmt = self.format_combo.currentData()
         self.optimize_combo.setEnabled(fmt == "spacy")
         self.shard_spin.setEnabled(fmt == "spacy")
-        conll = fmt == "conll"
-        if conll:
+        no_missing = not getattr(WRITERS.get(fmt), "marks_missing", True)
+        if no_missing:
             self.include_check.setChecked(False)
-        self.include_check.setEnabled(not conll)
-        self.include_check.setToolTip("CoNLL cannot mark tokens as missing." if conll else "")
+        self.include_check.setEnabled(not no_missing)
+        self.include_check.setToolTip(f"{fmt} cannot mark tokens as missing." if no_missing else "")
 
     def _browse(self) -> None:
         start = self.folder_edit.text() or str(self.db_path.parent)
@@ -214,7 +209,7 @@ class ExportDialog(QDialog):
         self.result = result
         lines = [result.summary()]
         if result.problems:
-            lines.append(f"{len(result.problems)} span(s) did not align with tokens and were left out (see manifest.json).")
+            lines.append(f"{len(result.problems)} span(s) could not be exported and were left out (listed in manifest.json).")
         lines += result.notes
         if result.fmt == "spacy":
             lines.append(f"Train: cd {shlex.quote(str(result.folder))} && python -m spacy train config.cfg --output model")

@@ -56,6 +56,7 @@ from annotator.ui.window_consistency import WindowConsistency
 from annotator.ui.window_dashboard import WindowDashboard
 from annotator.ui.window_files import NO_DOCUMENT, FilesController
 from annotator.ui.window_flags import WindowFlags
+from annotator.ui.window_relations import WindowRelations
 from annotator.ui.window_review import WindowReview
 from annotator.ui.window_settings import SettingsController
 from annotator.ui.window_stances import WindowStances
@@ -187,6 +188,7 @@ class MainWindow(QMainWindow):
         self.dashboard = WindowDashboard(self)  # View ▸ Dashboard, the metadata panel, the list's metadata filter
         self.models = ModelController(self)  # the Model menu: train, the registry, re-annotate, unsure first
         self.review = WindowReview(self)  # several analysts: copies, agreement, review corpora and their panel
+        self.relations = WindowRelations(self)  # imported relations and rejected suggestions, read-only
         self.settings.restore()
         self.reload_labels()
         self._update_title()
@@ -725,7 +727,7 @@ class MainWindow(QMainWindow):
         self.run_edit(lambda: self.corpus.plan_relabel_span(current.id, label))
 
     def _warn_if_split_token(self, start: int, end: int, label: str) -> None:
-        """An entity inside a spaCy token is kept as asked, but the export will refuse it: say so now, in
+        """An entity inside a spaCy token is kept as asked and the export splits that token for it: say so now, in
         the floating message (the status bar would cut it off)."""
         from annotator.core.spans import snap
         from annotator.nlp.tokens import token_bounds
@@ -738,8 +740,8 @@ class MainWindow(QMainWindow):
         if whole == (start, end):
             return
         self.notify(f"{label} “{text[start:end]}” is saved on exactly those characters, but spaCy reads "
-                    f"“{text[whole[0]:whole[1]]}” as whole tokens, so the export will refuse this entity "
-                    "(or leave it out with “Skip spans that do not align”).")
+                    f"“{text[whole[0]:whole[1]]}” as whole tokens: the export splits that token at the entity's edges "
+                    "(and counts it in its summary); a model trained on it may not find such entities.")
 
     def delete_entity(self) -> None:
         current = self.article.current()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QProgressDialog
 
 from annotator.core.errors import AnnotatorError
 from annotator.ui.workers import ImportWorker
@@ -25,6 +25,7 @@ class FilesController(QObject):
         self.window = window
         self.workers: list[ImportWorker] = []
         self.import_dialog: QProgressDialog | None = None
+        self.options_dialog = None  # the import options dialog while it is open
 
     def new_database(self) -> None:
         w = self.window
@@ -67,14 +68,22 @@ class FilesController(QObject):
         return self.start_import([seeds])
 
     def choose_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import articles", str(Path.cwd()),
-                                                "Articles (*.txt *.jsonl *.json);;All files (*)")
-        if paths:
-            self.start_import([Path(p) for p in paths])
+        from annotator.io.formats import suffixes
+        from annotator.ui.import_options import ImportOptionsDialog
 
-    def start_import(self, paths: list[Path], model: str | None = "default") -> ImportWorker:
+        patterns = " ".join(f"*{s}" for s in suffixes())  # the readers' suffixes, plugins' too
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import articles", str(Path.cwd()),
+                                                f"Articles and annotations ({patterns});;All files (*)")
+        if not paths:
+            return
+        dialog = ImportOptionsDialog(len(paths), self.window)
+        self.options_dialog = dialog
+        if dialog.exec() == QDialog.Accepted:
+            self.start_import([Path(p) for p in paths], options=dialog.options())
+
+    def start_import(self, paths: list[Path], model: str | None = "default", options=None) -> ImportWorker:
         w = self.window
-        worker = ImportWorker(w.db_path, paths, model, w)
+        worker = ImportWorker(w.db_path, paths, model, w, options=options)
         dialog = QProgressDialog("Loading the spaCy model…", "Cancel", 0, 0, w)
         dialog.setObjectName("import_progress")
         dialog.setWindowTitle("Importing articles")
@@ -118,11 +127,14 @@ class FilesController(QObject):
             parts.append(f"{report.duplicates} already in the corpus")
         if report.rejected:
             parts.append(f"{len(report.rejected)} rejected")
+        if report.changed:
+            parts.append(f"{report.changed} changed on the way in (trimmed, merged or repeated)")
         if report.warning:  # e.g. the corpus's current model is missing: the default was used
             parts.append(report.warning)
         w.notify(", ".join(parts) + ".", error=bool(report.rejected or report.warning))
-        if report.rejected:
-            w.show_box("Some records were rejected", "\n".join(str(r) for r in report.rejected[:200]))
+        if report.rejected or report.notes:
+            lines = [f"rejected {r}" for r in report.rejected[:200]] + [f"changed {n}" for n in report.notes[:200]]
+            w.show_box("Some records were rejected" if report.rejected else "Some records were changed", "\n".join(lines))
         w.import_finished.emit(report)
 
     def _import_failed(self, message: str, details: str) -> None:

@@ -20,11 +20,12 @@ class ImportWorker(QThread):
     succeeded = Signal(object)  # ImportReport
     failed = Signal(str, str)  # message, details
 
-    def __init__(self, db_path: Path, paths: list[Path], model: str | None = "default", parent=None):
+    def __init__(self, db_path: Path, paths: list[Path], model: str | None = "default", parent=None, options=None):
         super().__init__(parent)
         self.db_path = Path(db_path)
         self.paths = [Path(p) for p in paths]
         self.model = model
+        self.options = options  # annotator.session.imports.ImportOptions, or None for the defaults
         self._cancel = False
 
     def cancel(self) -> None:
@@ -40,7 +41,7 @@ class ImportWorker(QThread):
         try:
             with Corpus(self.db_path) as corpus:
                 # a cancelled import still stores what was annotated (report.interrupted); a re-run skips it
-                report = import_paths(corpus, self.paths, model=self.model, on_progress=self._on_progress,
+                report = import_paths(corpus, self.paths, model=self.model, options=self.options, on_progress=self._on_progress,
                                       should_stop=lambda: self._cancel)
         except Exception as exc:  # reported to the user in the window, with details, and logged
             details = traceback.format_exc()

@@ -49,7 +49,7 @@ def test_export_with_options_writes_the_folder_and_shows_it(qtbot, dialog, tmp_p
     click_export(qtbot, dialog)
 
     assert dialog.error is None, dialog.error
-    assert {p.name for p in out.iterdir()} == {"train.spacy", "dev.spacy", "config.cfg", "manifest.json", "README.txt"}
+    assert {p.name for p in out.iterdir()} == {"train.spacy", "dev.spacy", "config.cfg", "manifest.json", "README.txt", "stances.jsonl"}
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["options"]["seed"] == 5
     assert manifest["options"]["dev"] == 0.25 and manifest["options"]["statuses"] == ["accepted", "in_progress"]
@@ -69,21 +69,35 @@ def test_text_format_and_default_folder_beside_the_database(qtbot, dialog, db):
     assert str(folders[0]) in dialog.status_label.text()
 
 
-def test_a_misaligned_span_is_shown_and_nothing_is_written(qtbot, dialog, db, tmp_path):
+def test_an_entity_inside_a_token_is_exported_and_said(qtbot, dialog, db, tmp_path):
     with Corpus(db) as corpus:
         doc_id = corpus.db.execute("SELECT min(id) FROM documents WHERE status = 'accepted'").fetchone()[0]
+        corpus.db.execute("DELETE FROM spans WHERE doc_id = ? AND start < 8", [doc_id])
         corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 1, 4, 'ORG')", [doc_id])
+    dialog.folder_edit.setText(str(tmp_path / "split"))
+    click_export(qtbot, dialog)
+    assert dialog.error is None, dialog.error
+    shown = dialog.status_label.text()
+    assert "1 entity lies inside a token" in shown and "checks (as spacy debug data)" in shown
+
+
+def test_an_overlapping_span_is_shown_and_nothing_is_written(qtbot, dialog, db, tmp_path):
+    with Corpus(db) as corpus:
+        doc_id = corpus.db.execute("SELECT min(id) FROM documents WHERE status = 'accepted'").fetchone()[0]
+        corpus.db.execute("DELETE FROM spans WHERE doc_id = ? AND start < 8", [doc_id])
+        corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 1, 4, 'ORG')", [doc_id])
+        corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 2, 6, 'ORG')", [doc_id])
     out = tmp_path / "out"
     dialog.folder_edit.setText(str(out))
     click_export(qtbot, dialog)
-    assert f"document {doc_id}: ORG [1, 4) 'epo' does not align" in dialog.status_label.text()
+    assert f"document {doc_id}: ORG [2, 6) 'port' overlaps the entity ending at 4" in dialog.status_label.text()
     assert dialog.result is None and not out.exists()
     assert not dialog.open_button.isVisible()
 
     qtbot.mouseClick(dialog.skip_check, Qt.LeftButton)
     click_export(qtbot, dialog)
     assert dialog.error is None and out.exists()
-    assert "1 span(s) did not align with tokens and were left out" in dialog.status_label.text()
+    assert "1 span(s) could not be exported and were left out" in dialog.status_label.text()
 
 
 def test_cancel_in_the_progress_dialog_leaves_nothing(qtbot, dialog, tmp_path, monkeypatch):

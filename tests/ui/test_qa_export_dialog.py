@@ -16,9 +16,11 @@ def squashed(dialog) -> list[str]:
 
 
 def test_a_long_result_grows_the_dialog_instead_of_squashing_its_fields(qtbot, seeded_db, tmp_path):
-    with Corpus(seeded_db) as corpus:  # one misaligned span, so the failure is long and names the fix
+    with Corpus(seeded_db) as corpus:  # two overlapping spans (a raw edit), so the failure is long and names the fix
         corpus.db.execute("UPDATE documents SET status = 'accepted' WHERE id = 1")
+        corpus.db.execute("DELETE FROM spans WHERE doc_id = 1 AND start < 8")
         corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (1, 1, 4, 'ORG')")
+        corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (1, 2, 6, 'ORG')")
     dialog = ExportDialog(seeded_db)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -27,7 +29,7 @@ def test_a_long_result_grows_the_dialog_instead_of_squashing_its_fields(qtbot, s
     qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: not dialog.running, timeout=30_000)
     message = dialog.status_label.text()
-    assert "does not align" in message
+    assert "overlaps the entity ending at 4" in message
     # the dialog has no --skip-misaligned flag: it names its own check box
     assert "--skip-misaligned" not in message and "Skip spans that do not align" in message
     qtbot.wait(20)
