@@ -448,11 +448,18 @@ def export_kills(workdir: Path, kills: int, seed: int, log) -> dict:
         conn.execute("UPDATE documents SET status = 'accepted' WHERE id % 3 = 0")
     conn.close()
     cmd = [sys.executable, "-m", "annotator", "export", "--db", str(db), "--seed", "1", "--out"]
-    t0 = time.perf_counter()
-    full = subprocess.run(cmd + [str(workdir / "exports" / "complete")], capture_output=True, text=True, cwd=ROOT)
+    # a clean run, timed: how long it writes (from its temporary folder's appearance to its end) sets when to kill
+    t0, started_writing = time.perf_counter(), None
+    full = subprocess.Popen(cmd + [str(workdir / "exports" / "complete")], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    while full.poll() is None:
+        if started_writing is None and list((workdir / "exports").glob(".complete.*.tmp")):
+            started_writing = time.perf_counter()
+        time.sleep(0.005)
     duration = time.perf_counter() - t0
+    writing_time = time.perf_counter() - (started_writing or t0)
     if full.returncode != 0:
-        raise RuntimeError(f"the export failed:\n{full.stderr}")
+        raise RuntimeError(f"the export failed:\n{full.stderr.read()}")
     reference = _tree(workdir / "exports" / "complete")
     fig = {"export_kills": 0, "export_kills_midway": 0, "export_partial_outputs": 0, "export_outputs_compared": 0,
            "export_seconds_full_run": round(duration, 2)}
@@ -463,7 +470,7 @@ def export_kills(workdir: Path, kills: int, seed: int, log) -> dict:
         deadline = time.perf_counter() + 60
         while proc.poll() is None and time.perf_counter() < deadline and not list(out.parent.glob(f".{out.name}.*.tmp")):
             time.sleep(0.01)
-        time.sleep(rnd.uniform(0, 0.5) * duration)
+        time.sleep(rnd.uniform(0, 0.6) * writing_time)  # within the writing, so most kills land midway whatever the load
         writing = bool(list(out.parent.glob(f".{out.name}.*.tmp")))
         finished = proc.poll() is not None
         proc.kill()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import spacy
 from export_synth import records
+from legacy import allow_overlaps
 from spacy.attrs import ENT_IOB
 from spacy.tokens import DocBin
 
@@ -120,7 +121,9 @@ def test_an_entity_inside_a_token_is_exported_by_splitting_the_token(gold, tmp_p
 def overlapping(corpus: Corpus) -> tuple[int, int, int]:
     """A span overlapping the inside-token one, as a raw database edit could leave it; returns (doc id, start, end)."""
     doc_id, start, end = misaligned(corpus)
-    corpus.db.execute("INSERT INTO spans (doc_id, start, end, label, origin) VALUES (?, ?, ?, 'ORG', 'annotator')", [doc_id, start + 2, end + 8])
+    allow_overlaps(corpus).db.execute(
+        "INSERT INTO spans (doc_id, start, end, label, origin) VALUES (?, ?, ?, 'ORG', 'annotator')", [doc_id, start + 2, end + 8]
+    )
     return doc_id, start + 2, end + 8
 
 

@@ -173,11 +173,11 @@ class _LazyWriter:
         self.name, self.target, self.description = name, target, description
         self.needs_tokens, self.marks_missing = needs_tokens, marks_missing
 
-    def __call__(self, folder: Path, options):
+    def __call__(self, folder: Path, options, **extra):
         import importlib
 
         module, _, attr = self.target.partition(":")
-        return getattr(importlib.import_module(module), attr)(folder, options)
+        return getattr(importlib.import_module(module), attr)(folder, options, **extra)
 
 
 for _writer in (

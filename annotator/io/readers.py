@@ -120,7 +120,7 @@ def _guarded(reader: Reader, path: Path, source: str, options: ReadOptions) -> I
         for item in reader.read(path, source, options):
             n += 1
             yield item
-        if n == 0 and read_head(path).strip():  # an empty file holds nothing to lose
+        if n == 0 and read_head(path).strip(b" \t\r\n\x00"):  # an empty (or all-NUL) file holds nothing to lose
             yield Rejection(source, 0, f"no records in this file (read as {reader.name})")
     except Exception as err:
         yield Rejection(source, 0, f"the {reader.name} reader failed on this file ({type(err).__name__}: {err}); please report it")

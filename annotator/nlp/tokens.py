@@ -35,6 +35,19 @@ def token_bounds(text: str, lang: str = "en") -> list[tuple[int, int]]:
     return [(t.idx, t.idx + len(t.text)) for t in doc]
 
 
+@lru_cache(maxsize=4)
+def _plain(lang: str):
+    import spacy
+
+    return spacy.blank(lang)
+
+
+def model_token_bounds(text: str, lang: str = "en") -> list[tuple[int, int]]:
+    """Token bounds as a pipeline trained on the export reads the text: spaCy's own rules, without the two
+    above (the exported config keeps the language's default tokenizer)."""
+    return [(t.idx, t.idx + len(t.text)) for t in _plain(lang).tokenizer(text)]
+
+
 _POSSESSIVE = re.compile(r"[‘’'`´ʼ][sS]$")
 _DASH = re.compile(r"(?<=\w)[‐‑‒–—-](?=\w)")
 

@@ -727,21 +727,22 @@ class MainWindow(QMainWindow):
         self.run_edit(lambda: self.corpus.plan_relabel_span(current.id, label))
 
     def _warn_if_split_token(self, start: int, end: int, label: str) -> None:
-        """An entity inside a spaCy token is kept as asked and the export splits that token for it: say so now, in
-        the floating message (the status bar would cut it off)."""
+        """An entity inside a token of spaCy's own tokenizer ("Kyiv" in "Kyiv‘s") is kept as asked and exported on
+        split tokens, but a model trained on the export still reads the whole token: say so now, in the floating
+        message (the status bar would cut it off)."""
         from annotator.core.spans import snap
-        from annotator.nlp.tokens import token_bounds
+        from annotator.nlp.tokens import model_token_bounds
 
         text = self.document.text
         lo = text.rfind("\n", 0, start) + 1
         hi = text.find("\n", end)
         hi = len(text) if hi < 0 else hi
-        whole = snap([(lo + s, lo + e) for s, e in token_bounds(text[lo:hi], self.tokens.lang)], start, end)
+        whole = snap([(lo + s, lo + e) for s, e in model_token_bounds(text[lo:hi], self.tokens.lang)], start, end)
         if whole == (start, end):
             return
-        self.notify(f"{label} “{text[start:end]}” is saved on exactly those characters, but spaCy reads "
-                    f"“{text[whole[0]:whole[1]]}” as whole tokens: the export splits that token at the entity's edges "
-                    "(and counts it in its summary); a model trained on it may not find such entities.")
+        self.notify(f"{label} “{text[start:end]}” is saved on exactly those characters and exported on split tokens, "
+                    f"but spaCy's tokenizer reads “{text[whole[0]:whole[1]]}” as whole tokens: a model trained on the "
+                    "export may not find such entities.")
 
     def delete_entity(self) -> None:
         current = self.article.current()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from export_synth import records  # tests/export_synth.py: tests/ is on sys.path through its conftest.py
+from legacy import allow_overlaps
 from PySide6.QtCore import Qt
 
 from annotator.session import export as export_mod
@@ -86,7 +87,7 @@ def test_an_overlapping_span_is_shown_and_nothing_is_written(qtbot, dialog, db, 
         doc_id = corpus.db.execute("SELECT min(id) FROM documents WHERE status = 'accepted'").fetchone()[0]
         corpus.db.execute("DELETE FROM spans WHERE doc_id = ? AND start < 8", [doc_id])
         corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 1, 4, 'ORG')", [doc_id])
-        corpus.db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 2, 6, 'ORG')", [doc_id])
+        allow_overlaps(corpus).db.execute("INSERT INTO spans (doc_id, start, end, label) VALUES (?, 2, 6, 'ORG')", [doc_id])
     out = tmp_path / "out"
     dialog.folder_edit.setText(str(out))
     click_export(qtbot, dialog)

@@ -96,14 +96,17 @@ def test_the_cheat_sheet_says_undo_and_redo_not_the_pending_command(ui, qtbot):
 def test_kyiv_in_kyivs_and_ukraine_in_us_ukraine_are_whole_tokens(ui):
     """Issue 10, point 7: "Kyiv‘s" (U+2018 as an apostrophe) and "U.S.–Ukraine" (en dash) were one token
     each, so selecting Kyiv grew to "Kyiv‘s" and an exact entity split a token. The snapping tokenizer
-    splits the possessive and the dash: a selection inside "Kyiv" gives "Kyiv", with no warning."""
+    splits the possessive and the dash: a selection inside "Kyiv" gives "Kyiv", exported on its own token
+    (a model trained on the export still reads "Kyiv‘s" whole, which the notice says)."""
     w = ui.window
     text = ui.text
     kyiv = text.index("Kyiv‘s")
     ui.select(kyiv + 1, kyiv + 3)  # "yi": grows to the whole token, which is now "Kyiv"
     ui.key(Qt.Key_G)
     assert (kyiv, kyiv + 4, "GPE") in ui.db_spans()
-    assert not w.notice.isVisible()
+    # exported on its own token, but a model trained on the export still reads "Kyiv‘s" whole: said once
+    assert w.notice.isVisible() and "“Kyiv‘s”" in w.notice.label.text()
+    w.notice.hide()
     lead = text.index("lead negotiator")
     ui.select(lead, lead + 4)
     ui.key(Qt.Key_N, Qt.ShiftModifier)  # exact characters on a whole token: no warning either
@@ -113,7 +116,7 @@ def test_kyiv_in_kyivs_and_ukraine_in_us_ukraine_are_whole_tokens(ui):
     ui.select(lead + 5, lead + 8)  # "ego" in "negotiator"
     ui.key(Qt.Key_O, Qt.ShiftModifier)
     assert (lead + 5, lead + 8, "ORG") in ui.db_spans()
-    assert w.notice.isVisible() and "the export splits that token" in w.notice.label.text()
+    assert w.notice.isVisible() and "exported on split tokens" in w.notice.label.text()
 
 
 def test_a_smaller_window_shrinks_the_side_panels_before_the_article(ui, qtbot):
