@@ -338,10 +338,9 @@ def _load_format_data(corpus: Corpus, items: dict[int, ExportDoc], first: int, l
 
 
 def with_metadata(meta: dict, values: Sequence[str | None]) -> dict:
-    """The document's meta with its current publication date, outlet, URL and author: what the analyst typed
-    wins over what the imported meta said. An unknown field is left out, not written as null, so that an
-    export → import round trip does not grow the meta by four empty keys."""
-    return {**meta, **{k: v for k, v in zip(METADATA_FIELDS, values, strict=True) if v is not None}}
+    """The document's meta with its current publication date, outlet, URL and author (None: unknown):
+    what the analyst typed wins over what the imported meta said."""
+    return {**meta, **dict(zip(METADATA_FIELDS, values, strict=True))}
 
 
 def _tokenizer(lang: str):

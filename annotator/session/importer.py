@@ -128,8 +128,10 @@ def store_records(corpus: Corpus, records: list[Record], span_origin: dict[int, 
             result.metadata_unread += [f"{rec.where}: {msg}" for fld, msg in doc_metadata.unread(rec.meta)
                                        if found[fld] is None]
             # the metadata fields live in their columns (exports write them back into meta): kept once, meta does not grow
-            # (a value that could not be read stays in meta, where the analyst can see it)
-            rec.meta = {k: v for k, v in rec.meta.items() if not (k in doc_metadata.FIELDS and found.get(k) is not None)}
+            # (a value that could not be read stays in meta, where the analyst can see it; a null is "unknown", as
+            # exports write an empty field, and is the column's NULL)
+            rec.meta = {k: v for k, v in rec.meta.items()
+                        if not (k in doc_metadata.FIELDS and (v is None or found.get(k) is not None))}
             planner.ops["documents"].append(Op("documents", None, {
                 "id": doc_id, "source": rec.where, "title": rec.title, "text": rec.text, "sha256": sha,
                 "meta": json.dumps(rec.meta, ensure_ascii=False), "status": rec.status,
