@@ -114,6 +114,11 @@ def build(n_docs: int, n_stances: int, spans_per_doc: int) -> Path:
                 for j in range(spans_per_doc):
                     spans.append((doc_id, j * 20, j * 20 + 6, LABELS[(doc_id + j) % len(LABELS)]))
             db.conn.executemany("INSERT INTO spans (doc_id, start, end, label) VALUES (?, ?, ?, ?)", spans)
+            # a new corpus has no stance targets (the analyst brings a scheme): give it the seeds' ones
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO stance_targets (name, hidden, position) VALUES (?, 0, ?)",
+                [(t, i) for i, t in enumerate(DEFAULT_STANCE_TARGETS)],
+            )
             stances = []
             for _ in range(n_stances):
                 doc_id = rng.randrange(1, n_docs + 1)
