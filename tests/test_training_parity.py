@@ -17,6 +17,7 @@ import spacy
 from spacy.tokens import DocBin
 
 ENV = dict(os.environ, NO_COLOR="1", ANSI_COLORS_DISABLED="1")
+STEPS = int(os.environ.get("PARITY_STEPS", "300"))  # "a few hundred steps" (issue 10)
 PLACES = ["Kyiv", "Moscow", "Geneva", "Ankara", "Warsaw", "Vienna"]
 PEOPLE = ["Zelensky", "Macron", "Scholz", "Erdogan"]
 FILLER = "talks resumed on Monday while markets stayed calm and prices held".split()
@@ -32,6 +33,10 @@ def prodigy_corpus(n: int, seed: int) -> list[dict]:
             if with_entities and k in (0, 4):
                 word, label = (rng.choice(PEOPLE), "PERSON") if k == 0 else (rng.choice(PLACES), "GPE")
                 spans.append({"start": pos, "end": pos + len(word), "label": label})
+            elif not with_entities and k == 4 and rng.random() < 0.4:
+                # a place name the annotator did not mark here: the no-entity gold teaches the model restraint,
+                # so dropping those documents (the defect) changes the scores, and no score is a perfect 1.0
+                word = rng.choice(PLACES)
             else:
                 word = rng.choice(FILLER)
             words.append(word)
@@ -51,7 +56,7 @@ def run(*args, cwd) -> subprocess.CompletedProcess:
 
 def scores(folder: Path, train: Path, dev: Path, config: Path) -> dict:
     run("spacy", "train", config, "--output", folder / "model", "--paths.train", train, "--paths.dev", dev,
-        "--training.max_steps", "40", "--training.eval_frequency", "20", "--system.seed", "0", cwd=folder)
+        "--training.max_steps", str(STEPS), "--training.eval_frequency", str(STEPS // 2), "--system.seed", "0", cwd=folder)
     meta = json.loads((folder / "model" / "model-last" / "meta.json").read_text())
     return {k: round(meta["performance"][k], 6) for k in ("ents_p", "ents_r", "ents_f")}
 
@@ -92,3 +97,4 @@ def test_annotator_export_trains_like_spacys_own_conversion(tmp_path):
     theirs_scores = scores(theirs, theirs / "train.spacy", theirs / "dev.spacy", config)
     print("training parity:", counts(ours), ours_scores, theirs_scores)
     assert ours_scores == theirs_scores
+    assert ours_scores["ents_p"] < 1.0  # the data is not so easy that any export would score the same
