@@ -8,7 +8,7 @@ import threading
 from annotator.core.records import Record
 from annotator.session.corpus import Corpus
 from annotator.session.importer import store_records
-from annotator.session.imports import WRITE_CHUNK_DOCS, _write_chunks
+from annotator.session.imports import WRITE_CHUNK_CHARS, WRITE_CHUNK_DOCS, _write_chunks
 from annotator.storage.db import write_transaction
 
 
@@ -38,10 +38,15 @@ def test_an_edit_waits_for_an_import_batch_on_another_thread_and_succeeds(tmp_pa
 
 
 def test_import_batches_are_stored_in_short_transactions_of_whole_documents():
-    records = [Record(f"text {i}", f"t{i}") for i in range(150)] + [Record("x" * 1_500_000, "big")]
-    chunks = list(_write_chunks(records, {0: "m", 70: "m"}))
-    assert [len(c) for c, _ in chunks] == [WRITE_CHUNK_DOCS, WRITE_CHUNK_DOCS, 150 - 2 * WRITE_CHUNK_DOCS, 1]
-    assert chunks[0][1] == {0: "m"} and chunks[1][1] == {70 - WRITE_CHUNK_DOCS: "m"}
+    n, later = 2 * WRITE_CHUNK_DOCS + 150, WRITE_CHUNK_DOCS + 70
+    records = [Record(f"text {i}", f"t{i}") for i in range(n)] + [Record("x" * 1_500_000, "big")]
+    chunks = list(_write_chunks(records, {0: "m", later: "m"}))
+    assert [len(c) for c, _ in chunks] == [WRITE_CHUNK_DOCS, WRITE_CHUNK_DOCS, 150, 1]  # the big one alone
+    assert chunks[0][1] == {0: "m"} and chunks[1][1] == {70: "m"}
+    # long articles: the character budget cuts first
+    articles = [Record("y" * 4000, f"a{i}") for i in range(200)]
+    sizes = [len(c) for c, _ in _write_chunks(articles, {})]
+    assert sum(sizes) == 200 and max(sizes) == WRITE_CHUNK_CHARS // 4000 < WRITE_CHUNK_DOCS
 
 
 HOLD = textwrap.dedent(

@@ -40,10 +40,14 @@ class Record:
     span_origins: list[str] | None = None  # parallel to spans: who made each (a Label Studio annotator, a prediction)
     binary: bool = False  # a Prodigy binary task: tasks on the same text merge into one document
     doc_id: int | None = None  # set once stored
+    _hashed: tuple[str, str] | None = field(default=None, repr=False, compare=False)  # (text, its sha256)
 
     @property
     def sha256(self) -> str:
-        return text_hash(self.text)
+        # asked for several times per record on the import path; recomputed if the text was replaced
+        if self._hashed is None or self._hashed[0] is not self.text:
+            self._hashed = (self.text, text_hash(self.text))
+        return self._hashed[1]
 
     @property
     def where(self) -> str:

@@ -256,7 +256,7 @@ def import_paths(
             report.duplicates += len(result.duplicates)
             report.new_labels.extend(lb for lb in result.new_labels if lb not in report.new_labels)
             report.metadata_unread.extend(result.metadata_unread)
-            for rec in batch:  # stored: later merges go to the database, the text is not held on to
+            for rec in chunk:  # stored: later merges go to the database, the text is not held on to
                 first = dedupe.seen.get(rec.sha256)
                 if first is not None and first.record is rec:
                     first.record = _Stored(rec.doc_id)
@@ -305,9 +305,10 @@ def import_paths(
 # One write transaction holds the database's write lock; an edit in the window waits for it (BEGIN
 # IMMEDIATE, see storage.db.write_transaction). At most this many documents or characters per
 # transaction keeps that wait short: 64 four-kilobyte articles take ~30 ms to store (FTS index
-# included), 256 took ~120 ms. A longer article is stored alone.
-WRITE_CHUNK_DOCS = 64
-WRITE_CHUNK_CHARS = 1_000_000
+# included), 256 took ~120 ms. Short texts (tasks of a few sentences) go more at a time, since each
+# transaction also costs a commit (a sync) and a history row. A longer article is stored alone.
+WRITE_CHUNK_DOCS = 512
+WRITE_CHUNK_CHARS = 256_000
 
 
 def _write_chunks(batch: list[Record], origins: dict[int, str]) -> Iterator[tuple[list[Record], dict[int, str]]]:
