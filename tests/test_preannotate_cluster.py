@@ -1,4 +1,5 @@
-"""`annotator preannotate` on a real Dask cluster: shards, manifest, resume, a killed worker, a killed client.
+"""`annotator preannotate` on a real Dask cluster: shards, manifest, resume, a killed worker, a killed client,
+Ctrl+C, inputs with nothing to pre-annotate.
 
 One LocalCluster (2 worker processes) is shared by the module: starting one costs seconds.
 """
@@ -17,7 +18,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from annotator.core.errors import BadInput  # noqa: E402
+from annotator.core.errors import BadInput, NotFound  # noqa: E402
 from annotator.session.preannotate_cluster import preannotate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -325,3 +326,35 @@ def test_ctrl_c_stops_a_local_cluster_run_without_tracebacks_and_a_rerun_finishe
     report = preannotate([tmp_path / "in"], out, client, partition_size=3, batch_size=4)
     assert report.shards_skipped >= 1 and report.shards_skipped + report.shards_written == 20
     assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
+
+
+def test_inputs_with_no_text_are_one_line_naming_them_before_any_cluster_starts(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "a.csv").write_text("a,b\n", encoding="utf-8")
+    (tmp_path / "blank.jsonl").write_text("\n\n", encoding="utf-8")
+    (tmp_path / "void.txt").write_text("  \n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("preannotate", tmp_path / "empty", tmp_path / "tables", tmp_path / "blank.jsonl", tmp_path / "void.txt",
+                   "--out", out, "--workers", "1")
+    assert done.returncode == 2, done.stderr  # bad input
+    [line] = done.stderr.splitlines()
+    assert line.startswith("error: no texts to pre-annotate in ")
+    for name in ("empty", "tables", "blank.jsonl", "void.txt"):
+        assert str(tmp_path / name) in line
+    assert "no .txt, .jsonl" in line and "Dask dashboard" not in done.stderr and not done.stdout and not out.exists()
+
+    missing = run_cli("preannotate", tmp_path / "nowhere.jsonl", tmp_path / "gone", "--out", out, "--workers", "1")
+    assert missing.returncode == 4, missing.stderr  # not found
+    [line] = missing.stderr.splitlines()
+    assert line.startswith("error: ") and "no such file or folder" in line
+    assert str(tmp_path / "nowhere.jsonl") in line and str(tmp_path / "gone") in line and not out.exists()
+
+
+def test_the_library_refuses_inputs_with_no_text_before_loading_a_model(tmp_path, client):
+    (tmp_path / "blank.jsonl").write_text("\n", encoding="utf-8")
+    with pytest.raises(BadInput, match="no texts to pre-annotate in .*blank.jsonl"):
+        preannotate([tmp_path / "blank.jsonl"], tmp_path / "out", client, model="no_such_model")
+    with pytest.raises(NotFound, match=r"nowhere.jsonl \(no such file or folder\)"):
+        preannotate([tmp_path / "nowhere.jsonl"], tmp_path / "out", client, model="no_such_model")
+    assert not (tmp_path / "out").exists()

@@ -26,12 +26,13 @@ def preannotate_command(
     from tqdm import tqdm
 
     from annotator.core.errors import AnnotatorError
-    from annotator.session.preannotate_cluster import cluster_client, dashboard_of, preannotate
+    from annotator.session.preannotate_cluster import cluster_client, dashboard_of, preannotate, require_texts
 
     if scheduler and workers:
         fail("give --scheduler (join a running cluster) or --workers (start a local one), not both")
     bar = None
     try:
+        require_texts(inputs)  # before a cluster starts
         with cluster_client(scheduler, workers) as client:
             link = dashboard_of(client)
             if link:

@@ -179,6 +179,7 @@ def preannotate(
     inputs = [str(p) for p in inputs]
     out = Path(out)
     report = PreannotateReport(out=out)
+    require_texts(inputs)  # before the model: inputs with nothing to annotate cost no cluster time and leave no folder
     report.dashboard = dashboard_of(client)
     report.model = _load_on_workers(client, model, kind)  # before the folder: a wrong --model leaves nothing behind
     try:
@@ -205,6 +206,41 @@ def preannotate(
             _write_manifest(out, manifest)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def require_texts(inputs: Iterable[str | Path]) -> None:
+    """Refuse inputs that hold no text to pre-annotate, in one line naming each with why.
+
+    Reads up to the first text only, so on a real corpus it returns at once. NotFound when none
+    of the inputs exists, BadInput otherwise (empty files, folders without .txt or JSONL files,
+    files whose every record is rejected).
+    """
+    from annotator.io.readers import read_paths, shown
+    from annotator.session.imports import MAX_ARTICLE_CHARS
+
+    inputs = [str(p) for p in inputs]
+    rejections: list[Rejection] = []
+    for item in read_paths(inputs):
+        if isinstance(item, Rejection):
+            rejections.append(item)
+        elif len(item.text) <= MAX_ARTICLE_CHARS:
+            return
+        else:
+            rejections.append(Rejection(item.source, item.line, f"over the limit of {MAX_ARTICLE_CHARS:,} characters"))
+    said = []
+    for given in inputs:
+        name = shown(given)
+        inside = [r for r in rejections if r.source == name or r.source.startswith(name.rstrip("/") + "/")]
+        if not inside:
+            said.append(f"{name} (no records)")
+        elif len(inside) == 1 and inside[0].source == name and not inside[0].line:
+            said.append(f"{name} ({inside[0].reason})")
+        else:
+            said.append(f"{name} ({len(inside)} rejected, the first: {inside[0]})")
+    shown_inputs = ", ".join(said[:5]) + (f", and {len(said) - 5} more" if len(said) > 5 else "")
+    if not any(os.path.lexists(p) for p in inputs):
+        raise NotFound(f"no texts to pre-annotate in {shown_inputs}")
+    raise BadInput(f"no texts to pre-annotate in {shown_inputs}: give .txt or JSONL files of articles, or folders of them")
 
 
 def _partitions(items: Iterable[Record | Rejection], size: int, report: PreannotateReport) -> Iterator[list[Record]]:
