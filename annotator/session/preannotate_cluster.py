@@ -97,50 +97,80 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None, *, 
 
     from distributed import Client, LocalCluster
 
+    cluster = None
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
         except (OSError, TimeoutError) as exc:
             raise NotFound(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-        try:
-            yield client
-        finally:
-            client.close()
-        return
-    import dask
+    else:
+        import dask
 
-    n = workers or os.cpu_count() or 1
-    # One thread per process: spaCy holds the GIL, processes are what run in parallel.
-    # Two Dask defaults cost spaCy CPU (bench_preannotate): the workers' statistical profiler
-    # samples its deep stacks every 10 ms (~15 %), and MALLOC_TRIM_THRESHOLD_=65536 hands
-    # each batch's memory back to the OS only to fault it in again (6x the page faults, ~17 %).
-    # The dashboard keeps its task stream and worker panes.
-    settings = {
-        "distributed.worker.profile.enabled": False,
-        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-    }
-    # the workers are spawned with Ctrl+C ignored (inherited), so only the driver handles it
-    interrupt = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
-    try:
-        if interrupt is not None:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        n = workers or os.cpu_count() or 1
+        # One thread per process: spaCy holds the GIL, processes are what run in parallel.
+        # Two Dask defaults cost spaCy CPU (bench_preannotate): the workers' statistical profiler
+        # samples its deep stacks every 10 ms (~15 %), and MALLOC_TRIM_THRESHOLD_=65536 hands
+        # each batch's memory back to the OS only to fault it in again (6x the page faults, ~17 %).
+        # The dashboard keeps its task stream and worker panes. The preload makes each worker
+        # ignore Ctrl+C, also one the nanny starts again after a kill.
+        settings = {
+            "distributed.worker.profile.enabled": False,
+            "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+            "distributed.worker.preload": [WORKER_PRELOAD],
+        }
         with dask.config.set(settings):
-            cluster = LocalCluster(
+            cluster = _start_local_cluster(lambda: LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                 silence_logs=logging.ERROR if quiet else logging.WARNING,
-            )
-    finally:
-        if interrupt is not None:
-            signal.signal(signal.SIGINT, interrupt)
-    client = Client(cluster)
-    from annotator.session.preannotate_worker import IgnoreInterrupt
-
-    client.register_plugin(IgnoreInterrupt(), name="annotator-ignore-interrupt")  # and a worker restarted later
+            ))
+        try:
+            client = Client(cluster)
+        except BaseException:
+            cluster.close()
+            raise
     try:
         yield client
     finally:
         client.close()
-        cluster.close()
+        if cluster is not None:
+            cluster.close()
+
+
+WORKER_PRELOAD = "annotator.session.preannotate_worker"  # its dask_setup: the worker ignores Ctrl+C
+
+
+def _start_local_cluster(start: Callable[[], object]):
+    """`start()` (a new LocalCluster), in a thread of its own that blocks SIGINT, while Ctrl+C stays live here.
+
+    A terminal's Ctrl+C goes to the whole process group: to this process and to the local
+    workers, which must leave it to this process (it stops the run and closes them) instead of
+    each dying with a KeyboardInterrupt traceback. A blocked signal mask is inherited by the
+    threads the cluster starts (its event loop, the nannies' process watchers) and, across fork
+    and exec, by the worker processes they spawn, so a worker cannot be interrupted from its first
+    instruction until its preload ignores SIGINT for good. This thread is never blocked: Ctrl+C
+    during start-up waits for the start to end, closes what it started, and raises KeyboardInterrupt.
+    """
+    started: dict = {}
+
+    def run() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            started["cluster"] = start()
+        except BaseException as exc:  # handed to the caller's thread
+            started["error"] = exc
+
+    thread = threading.Thread(target=run, name="annotator-local-cluster-start", daemon=True)
+    thread.start()
+    try:
+        thread.join()
+    except KeyboardInterrupt:
+        thread.join()
+        if "cluster" in started:
+            started["cluster"].close()
+        raise
+    if "error" in started:
+        raise started["error"]
+    return started["cluster"]
 
 
 def dashboard_of(client) -> str | None:
@@ -180,30 +210,33 @@ def preannotate(
     out = Path(out)
     report = PreannotateReport(out=out)
     require_texts(inputs)  # before the model: inputs with nothing to annotate cost no cluster time and leave no folder
-    report.dashboard = dashboard_of(client)
-    report.model = _load_on_workers(client, model, kind)  # before the folder: a wrong --model leaves nothing behind
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageFailed(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
-    with _dir_lock(out):
-        _sweep_temporaries(out)
-        manifest = _open_manifest(out, [shown(os.path.abspath(p)) for p in inputs], model, kind, report.model, partition_size)
-        run = _Run(client, out, manifest, report, model, kind, batch_size, window, on_progress)
+    run = None
+    try:  # Ctrl+C anywhere, from loading the model to the last shard: the shards written are kept
+        report.dashboard = dashboard_of(client)
+        report.model = _load_on_workers(client, model, kind)  # before the folder: a wrong --model leaves nothing behind
         try:
-            n = 0
-            for n, records in enumerate(_partitions(read_paths(inputs), partition_size, report), start=1):
-                run.add(n - 1, records)
-            run.drain()
-            run.drop_from(n)
-            manifest["complete"] = True
-        except KeyboardInterrupt:
-            report.interrupted = True
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageFailed(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
+        with _dir_lock(out):
+            _sweep_temporaries(out)
+            manifest = _open_manifest(out, [shown(os.path.abspath(p)) for p in inputs], model, kind, report.model, partition_size)
+            run = _Run(client, out, manifest, report, model, kind, batch_size, window, on_progress)
+            try:
+                n = 0
+                for n, records in enumerate(_partitions(read_paths(inputs), partition_size, report), start=1):
+                    run.add(n - 1, records)
+                run.drain()
+                run.drop_from(n)
+                manifest["complete"] = True
+            finally:
+                manifest["rejected"] = [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected]
+                manifest["seconds"] = round(manifest.get("seconds", 0) + time.perf_counter() - started, 3)
+                _write_manifest(out, manifest)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        if run is not None:
             run.cancel()
-        finally:
-            manifest["rejected"] = [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected]
-            manifest["seconds"] = round(manifest.get("seconds", 0) + time.perf_counter() - started, 3)
-            _write_manifest(out, manifest)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -52,20 +52,22 @@ class PreannotatorPlugin(WorkerPlugin):
         loaded(self.model, self.kind)
 
 
-class IgnoreInterrupt(WorkerPlugin):
-    """A local cluster's workers leave Ctrl+C to the driver, which stops the run and closes them.
+def dask_setup(worker) -> None:
+    """The preload of a local cluster's workers (`distributed.worker.preload`), run as each one starts,
+    also one the nanny starts again after a kill: Ctrl+C is left to the driver.
 
-    They share the terminal's process group, so each would otherwise print a KeyboardInterrupt
-    traceback. Also applied to a worker the nanny restarts after a kill.
+    The workers share the terminal's process group, so a Ctrl+C reaches each of them; the driver
+    stops the run and closes them, and a worker that took it would die with a KeyboardInterrupt
+    traceback instead. They start with SIGINT blocked (inherited from the thread that started the
+    cluster); here it becomes ignored for good, which also drops one that came in meanwhile.
     """
-
-    def setup(self, worker) -> None:
-        ignore_interrupt()
+    ignore_interrupt()
 
 
 def ignore_interrupt() -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def annotate_partition(model: str | None, kind: str, batch_size: int, texts: list[str]) -> list[list[tuple[int, int, str]]]:
