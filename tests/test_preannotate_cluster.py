@@ -6,6 +6,7 @@ One LocalCluster (2 worker processes) is shared by the module: starting one cost
 
 import hashlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -411,6 +412,33 @@ def test_ctrl_c_while_the_workers_load_the_model_is_one_line_too(tmp_path, clien
     report = preannotate([tmp_path / "in"], out, client, partition_size=3)
     assert report.shards_written == 3
     assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
+
+
+@pytest.fixture
+def dask_log_levels():
+    """The levels of Dask's loggers, put back after a test that changes them."""
+    names = ["distributed", "tornado", "asyncio", *[n for n in logging.root.manager.loggerDict if n.startswith(("distributed.", "tornado."))]]
+    levels = {n: logging.getLogger(n).level for n in names}
+    yield
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith(("distributed", "tornado", "asyncio"))]:
+        logging.getLogger(name).setLevel(levels.get(name, logging.NOTSET))
+
+
+def test_an_interrupted_run_silences_dasks_loggers_for_the_teardown_and_a_complete_one_does_not(
+        tmp_path, ruler, client, dask_log_levels):
+    """Before, tearing down after Ctrl+C logged "broadcast ... failed: CommClosedError" from the scheduler."""
+    scheduler_log = logging.getLogger("distributed.scheduler")
+    write_corpus(tmp_path / "in", 12, short=True)
+    preannotate([tmp_path / "in"], tmp_path / "whole", client, model=ruler, partition_size=3)
+    assert scheduler_log.isEnabledFor(logging.ERROR)  # a real error still shows
+
+    def stop(done: int) -> None:
+        raise KeyboardInterrupt
+
+    report = preannotate([tmp_path / "in"], tmp_path / "out", client, model=ruler, partition_size=3, on_progress=stop)
+    assert report.interrupted and report.shards_written == 1
+    for name in ("distributed", "distributed.scheduler", "distributed.client", "distributed.core", "distributed.comm"):
+        assert not logging.getLogger(name).isEnabledFor(logging.CRITICAL), name
 
 
 def test_inputs_with_no_text_are_one_line_naming_them_before_any_cluster_starts(tmp_path):

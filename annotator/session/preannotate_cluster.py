@@ -29,6 +29,7 @@ from annotator.core.errors import AnnotatorError, BadInput, Locked, ModelUnavail
 from annotator.core.model import ACCEPTED, IN_PROGRESS, NEW, SKIPPED
 from annotator.core.records import Record, Rejection
 from annotator.core.spans import trim
+from annotator.session.dask_logs import quiet_dask_logs
 
 FORMAT = "annotator-preannotate"
 MANIFEST = "manifest.json"
@@ -89,6 +90,19 @@ def shard_name(k: int) -> str:
     return f"part-{k:06d}.jsonl"
 
 
+class _CtrlC:
+    """Whether a Ctrl+C was taken since the local cluster started: then its teardown is to be quiet."""
+
+    def __init__(self) -> None:
+        self.came = False
+
+    def taken(self) -> None:
+        self.came = True
+
+
+CTRL_C = _CtrlC()
+
+
 @contextlib.contextmanager
 def cluster_client(scheduler: str | None = None, workers: int | None = None, *, quiet: bool = True):
     """A Dask client: on the cluster at `scheduler`, or on a new local cluster of `workers` processes."""
@@ -98,6 +112,7 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None, *, 
     from distributed import Client, LocalCluster
 
     cluster = None
+    CTRL_C.came = False
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
@@ -111,8 +126,8 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None, *, 
         # Two Dask defaults cost spaCy CPU (bench_preannotate): the workers' statistical profiler
         # samples its deep stacks every 10 ms (~15 %), and MALLOC_TRIM_THRESHOLD_=65536 hands
         # each batch's memory back to the OS only to fault it in again (6x the page faults, ~17 %).
-        # The dashboard keeps its task stream and worker panes. The preload makes each worker
-        # ignore Ctrl+C, also one the nanny starts again after a kill.
+        # The dashboard keeps its task stream and worker panes. The preload leaves Ctrl+C to the
+        # driver in each worker, also one the nanny starts again after a kill.
         settings = {
             "distributed.worker.profile.enabled": False,
             "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
@@ -125,18 +140,39 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None, *, 
             ))
         try:
             client = Client(cluster)
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                CTRL_C.taken()
+                quiet_dask_logs()
+                _quiet_workers(cluster)
             cluster.close()
             raise
     try:
         yield client
+    except KeyboardInterrupt:
+        CTRL_C.taken()
+        raise
     finally:
+        if CTRL_C.came:  # the teardown of a stopped run: closing comms in use only makes noise
+            quiet_dask_logs()
+            if cluster is not None:
+                _quiet_workers(cluster)
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-WORKER_PRELOAD = "annotator.session.preannotate_worker"  # its dask_setup: the worker ignores Ctrl+C
+def _quiet_workers(cluster) -> None:
+    """SIGINT to each local worker after a Ctrl+C sent to the driver alone (`kill -INT`): a worker takes it
+    by silencing its Dask loggers before the close (a terminal's Ctrl+C has reached them already)."""
+    for nanny in list(cluster.workers.values()):
+        pid = getattr(nanny, "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGINT)
+
+
+WORKER_PRELOAD = "annotator.session.preannotate_worker"  # its dask_setup leaves Ctrl+C to the driver
 
 
 def _start_local_cluster(start: Callable[[], object]):
@@ -147,7 +183,7 @@ def _start_local_cluster(start: Callable[[], object]):
     each dying with a KeyboardInterrupt traceback. A blocked signal mask is inherited by the
     threads the cluster starts (its event loop, the nannies' process watchers) and, across fork
     and exec, by the worker processes they spawn, so a worker cannot be interrupted from its first
-    instruction until its preload ignores SIGINT for good. This thread is never blocked: Ctrl+C
+    instruction until its preload sets its own handler. This thread is never blocked: Ctrl+C
     during start-up waits for the start to end, closes what it started, and raises KeyboardInterrupt.
     """
     started: dict = {}
@@ -164,8 +200,11 @@ def _start_local_cluster(start: Callable[[], object]):
     try:
         thread.join()
     except KeyboardInterrupt:
+        CTRL_C.taken()
+        quiet_dask_logs()
         thread.join()
         if "cluster" in started:
+            _quiet_workers(started["cluster"])
             started["cluster"].close()
         raise
     if "error" in started:
@@ -234,7 +273,9 @@ def preannotate(
                 manifest["seconds"] = round(manifest.get("seconds", 0) + time.perf_counter() - started, 3)
                 _write_manifest(out, manifest)
     except KeyboardInterrupt:
+        CTRL_C.taken()
         report.interrupted = True
+        quiet_dask_logs()  # what follows (cancelled tasks, a broadcast cut short, workers closed) is no news
         if run is not None:
             run.cancel()
     report.seconds = time.perf_counter() - started
