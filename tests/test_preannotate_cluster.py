@@ -414,6 +414,28 @@ def test_ctrl_c_while_the_workers_load_the_model_is_one_line_too(tmp_path, clien
     assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
 
 
+def test_a_ctrl_c_lost_in_a_finalizer_is_raised_again_and_not_printed(capsys):
+    """Python raises a KeyboardInterrupt wherever the main thread is, also in Dask's gc callback or a Future's
+    __del__, which print it as "Exception ignored" and drop it: before, the run then went on to the end."""
+    from annotator.session.preannotate_cluster import CTRL_C
+
+    class Finalizer:
+        def __del__(self):
+            signal.raise_signal(signal.SIGINT)  # the handler runs here, in __del__, where its exception is dropped
+
+    raised = False
+    with CTRL_C.delivered():
+        try:
+            Finalizer()
+            threading.Event().wait(60)  # the run blocked on the cluster; never woken without the repeat
+        except KeyboardInterrupt:
+            CTRL_C.taken()
+            raised = True
+    assert raised
+    assert "Exception ignored" not in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 @pytest.fixture
 def dask_log_levels():
     """The levels of Dask's loggers, put back after a test that changes them."""

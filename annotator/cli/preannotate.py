@@ -30,11 +30,11 @@ def preannotate_command(
         from tqdm import tqdm
 
         from annotator.core.errors import AnnotatorError
-        from annotator.session.preannotate_cluster import cluster_client, dashboard_of, preannotate, require_texts
+        from annotator.session.preannotate_cluster import CTRL_C, cluster_client, dashboard_of, preannotate, require_texts
 
         try:
             require_texts(inputs)  # before a cluster starts
-            with cluster_client(scheduler, workers) as client:
+            with CTRL_C.delivered(), cluster_client(scheduler, workers) as client:
                 link = dashboard_of(client)
                 if link:
                     typer.echo(f"Dask dashboard: {link}", err=True)

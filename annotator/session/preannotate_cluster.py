@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -91,13 +92,68 @@ def shard_name(k: int) -> str:
 
 
 class _CtrlC:
-    """Whether a Ctrl+C was taken since the local cluster started: then its teardown is to be quiet."""
+    """Ctrl+C as a KeyboardInterrupt that cannot get lost.
+
+    Python raises it wherever the main thread is, also inside code the interpreter calls from C:
+    Dask's garbage-collector callbacks, a Future's __del__. There it is printed ("Exception
+    ignored in ...", with a traceback) and dropped, and the run went on as if Ctrl+C had never
+    come (seen while the workers loaded the model: the run finished and exited 0). While
+    `delivered()` is active, a Ctrl+C that no `except KeyboardInterrupt` of this module or the CLI
+    has taken (`taken()`) is sent to the main thread again every REPEAT seconds, and a dropped
+    KeyboardInterrupt is not printed.
+    """
+
+    REPEAT = 0.25
 
     def __init__(self) -> None:
-        self.came = False
+        self.pending = False  # raised, and not taken yet
+        self.again = False  # the next SIGINT is a repeat, not the user's
+        self.came = False  # a Ctrl+C was taken since the cluster was started: its teardown is to be quiet
 
     def taken(self) -> None:
+        self.pending = False
         self.came = True
+
+    @contextlib.contextmanager
+    def delivered(self):
+        if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            yield  # Ctrl+C ignored (nohup, a background job) or handled by the caller: left alone
+            return
+        main = threading.main_thread().ident
+        stop = threading.Event()
+
+        def on_sigint(signum, frame):
+            if self.again:
+                self.again = False
+                if not self.pending:  # taken in the meantime
+                    return
+            self.pending = True
+            raise KeyboardInterrupt
+
+        def repeat() -> None:
+            while not stop.wait(self.REPEAT):
+                if self.pending:
+                    self.again = True
+                    signal.pthread_kill(main, signal.SIGINT)
+
+        def unraisable(info) -> None:
+            if not isinstance(info.exc_value, KeyboardInterrupt):  # a lost Ctrl+C is sent again: no news
+                hook(info)
+
+        self.pending = self.again = False
+        hook = sys.unraisablehook
+        sys.unraisablehook = unraisable
+        signal.signal(signal.SIGINT, on_sigint)
+        watcher = threading.Thread(target=repeat, name="annotator-ctrl-c", daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            watcher.join()
+            self.pending = self.again = False
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.unraisablehook = hook
 
 
 CTRL_C = _CtrlC()
