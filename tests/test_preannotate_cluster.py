@@ -1,10 +1,12 @@
-"""`annotator preannotate` on a real Dask cluster: shards, manifest, resume, a killed worker, a killed client.
+"""`annotator preannotate` on a real Dask cluster: shards, manifest, resume, a killed worker, a killed client,
+Ctrl+C at each stage of a run, inputs with nothing to pre-annotate.
 
 One LocalCluster (2 worker processes) is shared by the module: starting one costs seconds.
 """
 
 import hashlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -17,7 +19,9 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from annotator.core.errors import BadInput  # noqa: E402
+import psutil  # noqa: E402  (a dependency of distributed)
+
+from annotator.core.errors import BadInput, NotFound  # noqa: E402
 from annotator.session.preannotate_cluster import preannotate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +37,51 @@ def run_cli(*args, timeout=300, env=None):
         [sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True, timeout=timeout,
         env=dict(os.environ, PYTHONIOENCODING="utf-8", **(env or {})),
     )
+
+
+class Terminal:
+    """The CLI in a session of its own with Ctrl+C live, as a shell starts it; its output read as it comes."""
+
+    def __init__(self, *args):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "annotator", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            env=dict(os.environ, PYTHONIOENCODING="utf-8"),
+        )
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self.readers = [threading.Thread(target=self.out.extend, args=(self.proc.stdout,), daemon=True),
+                        threading.Thread(target=self.err.extend, args=(self.proc.stderr,), daemon=True)]
+        for reader in self.readers:
+            reader.start()
+
+    def ctrl_c(self) -> int:
+        """A terminal's Ctrl+C: SIGINT to the whole process group (the CLI and its local workers); the exit code."""
+        os.killpg(self.proc.pid, signal.SIGINT)
+        try:
+            code = self.proc.wait(timeout=180)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            raise AssertionError(f"still running after Ctrl+C: {''.join(self.err)}") from None
+        for reader in self.readers:  # a worker left alive would hold the pipes open
+            reader.join(30)
+        return code
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self.err)
+
+
+def dask_workers(session: int) -> list[psutil.Process]:
+    """Live worker processes (multiprocessing spawn children) of the CLI started as `session`."""
+    found = []
+    for p in psutil.process_iter(["cmdline", "status"]):
+        try:
+            if os.getsid(p.pid) == session and p.info["status"] != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(p.info["cmdline"] or []):
+                found.append(p)
+        except (OSError, psutil.Error):
+            continue
+    return found
 
 
 def sha(text: str) -> str:
@@ -302,26 +351,145 @@ def test_without_dask_preannotate_says_what_to_install(tmp_path):
     assert "imported 5 documents" in done.stdout
 
 
+def assert_cancelled_with_one_line(term: Terminal, code: int, shards: int) -> None:
+    """Exit 130, the one line (after the dashboard's, when there was one), no traceback, no worker left."""
+    err = term.stderr
+    assert code == 130, err
+    lines = [line for line in err.splitlines() if not line.startswith("Dask dashboard: http")]
+    kept = {0: "no shard was written yet", 1: "1 shard written is kept"}.get(shards, f"{shards} shards written are kept")
+    assert lines == [lines[0]] and lines[0].startswith(f"preannotate: cancelled; {kept}"), err
+    assert "run the same command again" in lines[0]
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert not dask_workers(term.proc.pid), "worker processes outlived the cancelled run"
+
+
 def test_ctrl_c_stops_a_local_cluster_run_without_tracebacks_and_a_rerun_finishes_it(tmp_path, client):
     texts = write_corpus(tmp_path / "in", 60, short=True)
     out = tmp_path / "out"
-    # a terminal's Ctrl+C reaches the whole process group: the CLI and its local workers
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "annotator", "preannotate", tmp_path / "in", "--out", out, "--workers", "1",
-         "--partition-size", "3", "--batch-size", "4"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    term = Terminal("preannotate", tmp_path / "in", "--out", out, "--workers", "1", "--partition-size", "3", "--batch-size", "4")
     deadline = time.monotonic() + 240
-    while not list(out.glob("part-*.jsonl")) and proc.poll() is None and time.monotonic() < deadline:
+    while not list(out.glob("part-*.jsonl")) and term.proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=180)
-    assert proc.returncode == 130, stderr
-    assert "interrupted: the shards written so far are kept" in stderr
-    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    code = term.ctrl_c()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["complete"] is False
+    assert manifest["complete"] is False, term.stderr
+    written = len(list(out.glob("part-*.jsonl")))
+    assert_cancelled_with_one_line(term, code, written)
+    assert "Dask dashboard: http" in term.stderr and not term.out  # no summary after a Ctrl+C: the one line says it
     report = preannotate([tmp_path / "in"], out, client, partition_size=3, batch_size=4)
-    assert report.shards_skipped >= 1 and report.shards_skipped + report.shards_written == 20
+    assert report.shards_skipped == written and report.shards_skipped + report.shards_written == 20
     assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
+
+
+def test_ctrl_c_while_the_local_cluster_starts_stops_it_at_once_and_leaves_no_worker(tmp_path, ruler, client):
+    """Before, Ctrl+C was ignored while the cluster started (the driver ignored SIGINT so that its workers would)."""
+    texts = write_corpus(tmp_path / "in", 12, short=True)
+    out = tmp_path / "out"
+    term = Terminal("preannotate", tmp_path / "in", "--out", out, "--model", ruler, "--workers", "2", "--partition-size", "3")
+    deadline = time.monotonic() + 240
+    while not dask_workers(term.proc.pid) and term.proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not term.err, term.stderr  # still starting: the dashboard line is printed once the cluster is up
+    code = term.ctrl_c()
+    assert_cancelled_with_one_line(term, code, 0)
+    assert "Dask dashboard" not in term.stderr and not out.exists()
+    report = preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=3)
+    assert (report.shards_skipped, report.shards_written) == (0, 4)
+    assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
+
+
+def test_ctrl_c_while_the_workers_load_the_model_is_one_line_too(tmp_path, client):
+    """Before, it exited 130 with no message: the interrupt came before preannotate's own handling."""
+    texts = write_corpus(tmp_path / "in", 9, short=True)
+    out = tmp_path / "out"
+    term = Terminal("preannotate", tmp_path / "in", "--out", out, "--workers", "1", "--partition-size", "3")
+    deadline = time.monotonic() + 240
+    while not any(line.startswith("Dask dashboard") for line in term.err) and term.proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    code = term.ctrl_c()  # the cluster is up; its worker loads the real model (seconds) before any folder is made
+    assert_cancelled_with_one_line(term, code, 0)
+    assert not out.exists(), term.stderr
+    report = preannotate([tmp_path / "in"], out, client, partition_size=3)
+    assert report.shards_written == 3
+    assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
+
+
+def test_a_ctrl_c_lost_in_a_finalizer_is_raised_again_and_not_printed(capsys):
+    """Python raises a KeyboardInterrupt wherever the main thread is, also in Dask's gc callback or a Future's
+    __del__, which print it as "Exception ignored" and drop it: before, the run then went on to the end."""
+    from annotator.session.preannotate_cluster import CTRL_C
+
+    class Finalizer:
+        def __del__(self):
+            signal.raise_signal(signal.SIGINT)  # the handler runs here, in __del__, where its exception is dropped
+
+    raised = False
+    with CTRL_C.delivered():
+        try:
+            Finalizer()
+            threading.Event().wait(60)  # the run blocked on the cluster; never woken without the repeat
+        except KeyboardInterrupt:
+            CTRL_C.taken()
+            raised = True
+    assert raised
+    assert "Exception ignored" not in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.fixture
+def dask_log_levels():
+    """The levels of Dask's loggers, put back after a test that changes them."""
+    names = ["distributed", "tornado", "asyncio", *[n for n in logging.root.manager.loggerDict if n.startswith(("distributed.", "tornado."))]]
+    levels = {n: logging.getLogger(n).level for n in names}
+    yield
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith(("distributed", "tornado", "asyncio"))]:
+        logging.getLogger(name).setLevel(levels.get(name, logging.NOTSET))
+
+
+def test_an_interrupted_run_silences_dasks_loggers_for_the_teardown_and_a_complete_one_does_not(
+        tmp_path, ruler, client, dask_log_levels):
+    """Before, tearing down after Ctrl+C logged "broadcast ... failed: CommClosedError" from the scheduler."""
+    scheduler_log = logging.getLogger("distributed.scheduler")
+    write_corpus(tmp_path / "in", 12, short=True)
+    preannotate([tmp_path / "in"], tmp_path / "whole", client, model=ruler, partition_size=3)
+    assert scheduler_log.isEnabledFor(logging.ERROR)  # a real error still shows
+
+    def stop(done: int) -> None:
+        raise KeyboardInterrupt
+
+    report = preannotate([tmp_path / "in"], tmp_path / "out", client, model=ruler, partition_size=3, on_progress=stop)
+    assert report.interrupted and report.shards_written == 1
+    for name in ("distributed", "distributed.scheduler", "distributed.client", "distributed.core", "distributed.comm"):
+        assert not logging.getLogger(name).isEnabledFor(logging.CRITICAL), name
+
+
+def test_inputs_with_no_text_are_one_line_naming_them_before_any_cluster_starts(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "a.csv").write_text("a,b\n", encoding="utf-8")
+    (tmp_path / "blank.jsonl").write_text("\n\n", encoding="utf-8")
+    (tmp_path / "void.txt").write_text("  \n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("preannotate", tmp_path / "empty", tmp_path / "tables", tmp_path / "blank.jsonl", tmp_path / "void.txt",
+                   "--out", out, "--workers", "1")
+    assert done.returncode == 2, done.stderr  # bad input
+    [line] = done.stderr.splitlines()
+    assert line.startswith("error: no texts to pre-annotate in ")
+    for name in ("empty", "tables", "blank.jsonl", "void.txt"):
+        assert str(tmp_path / name) in line
+    assert "no .txt, .jsonl" in line and "Dask dashboard" not in done.stderr and not done.stdout and not out.exists()
+
+    missing = run_cli("preannotate", tmp_path / "nowhere.jsonl", tmp_path / "gone", "--out", out, "--workers", "1")
+    assert missing.returncode == 4, missing.stderr  # not found
+    [line] = missing.stderr.splitlines()
+    assert line.startswith("error: ") and "no such file or folder" in line
+    assert str(tmp_path / "nowhere.jsonl") in line and str(tmp_path / "gone") in line and not out.exists()
+
+
+def test_the_library_refuses_inputs_with_no_text_before_loading_a_model(tmp_path, client):
+    (tmp_path / "blank.jsonl").write_text("\n", encoding="utf-8")
+    with pytest.raises(BadInput, match="no texts to pre-annotate in .*blank.jsonl"):
+        preannotate([tmp_path / "blank.jsonl"], tmp_path / "out", client, model="no_such_model")
+    with pytest.raises(NotFound, match=r"nowhere.jsonl \(no such file or folder\)"):
+        preannotate([tmp_path / "nowhere.jsonl"], tmp_path / "out", client, model="no_such_model")
+    assert not (tmp_path / "out").exists()

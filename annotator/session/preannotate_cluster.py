@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ from annotator.core.errors import AnnotatorError, BadInput, Locked, ModelUnavail
 from annotator.core.model import ACCEPTED, IN_PROGRESS, NEW, SKIPPED
 from annotator.core.records import Record, Rejection
 from annotator.core.spans import trim
+from annotator.session.dask_logs import quiet_dask_logs
 
 FORMAT = "annotator-preannotate"
 MANIFEST = "manifest.json"
@@ -89,6 +91,74 @@ def shard_name(k: int) -> str:
     return f"part-{k:06d}.jsonl"
 
 
+class _CtrlC:
+    """Ctrl+C as a KeyboardInterrupt that cannot get lost.
+
+    Python raises it wherever the main thread is, also inside code the interpreter calls from C:
+    Dask's garbage-collector callbacks, a Future's __del__. There it is printed ("Exception
+    ignored in ...", with a traceback) and dropped, and the run went on as if Ctrl+C had never
+    come (seen while the workers loaded the model: the run finished and exited 0). While
+    `delivered()` is active, a Ctrl+C that no `except KeyboardInterrupt` of this module or the CLI
+    has taken (`taken()`) is sent to the main thread again every REPEAT seconds, and a dropped
+    KeyboardInterrupt is not printed.
+    """
+
+    REPEAT = 0.25
+
+    def __init__(self) -> None:
+        self.pending = False  # raised, and not taken yet
+        self.again = False  # the next SIGINT is a repeat, not the user's
+        self.came = False  # a Ctrl+C was taken since the cluster was started: its teardown is to be quiet
+
+    def taken(self) -> None:
+        self.pending = False
+        self.came = True
+
+    @contextlib.contextmanager
+    def delivered(self):
+        if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            yield  # Ctrl+C ignored (nohup, a background job) or handled by the caller: left alone
+            return
+        main = threading.main_thread().ident
+        stop = threading.Event()
+
+        def on_sigint(signum, frame):
+            if self.again:
+                self.again = False
+                if not self.pending:  # taken in the meantime
+                    return
+            self.pending = True
+            raise KeyboardInterrupt
+
+        def repeat() -> None:
+            while not stop.wait(self.REPEAT):
+                if self.pending:
+                    self.again = True
+                    signal.pthread_kill(main, signal.SIGINT)
+
+        def unraisable(info) -> None:
+            if not isinstance(info.exc_value, KeyboardInterrupt):  # a lost Ctrl+C is sent again: no news
+                hook(info)
+
+        self.pending = self.again = False
+        hook = sys.unraisablehook
+        sys.unraisablehook = unraisable
+        signal.signal(signal.SIGINT, on_sigint)
+        watcher = threading.Thread(target=repeat, name="annotator-ctrl-c", daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            watcher.join()
+            self.pending = self.again = False
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            sys.unraisablehook = hook
+
+
+CTRL_C = _CtrlC()
+
+
 @contextlib.contextmanager
 def cluster_client(scheduler: str | None = None, workers: int | None = None, *, quiet: bool = True):
     """A Dask client: on the cluster at `scheduler`, or on a new local cluster of `workers` processes."""
@@ -97,50 +167,105 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None, *, 
 
     from distributed import Client, LocalCluster
 
+    cluster = None
+    CTRL_C.came = False
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
         except (OSError, TimeoutError) as exc:
             raise NotFound(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-        try:
-            yield client
-        finally:
-            client.close()
-        return
-    import dask
+    else:
+        import dask
 
-    n = workers or os.cpu_count() or 1
-    # One thread per process: spaCy holds the GIL, processes are what run in parallel.
-    # Two Dask defaults cost spaCy CPU (bench_preannotate): the workers' statistical profiler
-    # samples its deep stacks every 10 ms (~15 %), and MALLOC_TRIM_THRESHOLD_=65536 hands
-    # each batch's memory back to the OS only to fault it in again (6x the page faults, ~17 %).
-    # The dashboard keeps its task stream and worker panes.
-    settings = {
-        "distributed.worker.profile.enabled": False,
-        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-    }
-    # the workers are spawned with Ctrl+C ignored (inherited), so only the driver handles it
-    interrupt = signal.getsignal(signal.SIGINT) if threading.current_thread() is threading.main_thread() else None
-    try:
-        if interrupt is not None:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        n = workers or os.cpu_count() or 1
+        # One thread per process: spaCy holds the GIL, processes are what run in parallel.
+        # Two Dask defaults cost spaCy CPU (bench_preannotate): the workers' statistical profiler
+        # samples its deep stacks every 10 ms (~15 %), and MALLOC_TRIM_THRESHOLD_=65536 hands
+        # each batch's memory back to the OS only to fault it in again (6x the page faults, ~17 %).
+        # The dashboard keeps its task stream and worker panes. The preload leaves Ctrl+C to the
+        # driver in each worker, also one the nanny starts again after a kill.
+        settings = {
+            "distributed.worker.profile.enabled": False,
+            "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+            "distributed.worker.preload": [WORKER_PRELOAD],
+        }
         with dask.config.set(settings):
-            cluster = LocalCluster(
+            cluster = _start_local_cluster(lambda: LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                 silence_logs=logging.ERROR if quiet else logging.WARNING,
-            )
-    finally:
-        if interrupt is not None:
-            signal.signal(signal.SIGINT, interrupt)
-    client = Client(cluster)
-    from annotator.session.preannotate_worker import IgnoreInterrupt
-
-    client.register_plugin(IgnoreInterrupt(), name="annotator-ignore-interrupt")  # and a worker restarted later
+            ))
+        try:
+            client = Client(cluster)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                CTRL_C.taken()
+                quiet_dask_logs()
+                _quiet_workers(cluster)
+            cluster.close()
+            raise
     try:
         yield client
+    except KeyboardInterrupt:
+        CTRL_C.taken()
+        raise
     finally:
+        if CTRL_C.came:  # the teardown of a stopped run: closing comms in use only makes noise
+            quiet_dask_logs()
+            if cluster is not None:
+                _quiet_workers(cluster)
         client.close()
-        cluster.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _quiet_workers(cluster) -> None:
+    """SIGINT to each local worker after a Ctrl+C sent to the driver alone (`kill -INT`): a worker takes it
+    by silencing its Dask loggers before the close (a terminal's Ctrl+C has reached them already)."""
+    for nanny in list(cluster.workers.values()):
+        pid = getattr(nanny, "pid", None)
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGINT)
+
+
+WORKER_PRELOAD = "annotator.session.preannotate_worker"  # its dask_setup leaves Ctrl+C to the driver
+
+
+def _start_local_cluster(start: Callable[[], object]):
+    """`start()` (a new LocalCluster), in a thread of its own that blocks SIGINT, while Ctrl+C stays live here.
+
+    A terminal's Ctrl+C goes to the whole process group: to this process and to the local
+    workers, which must leave it to this process (it stops the run and closes them) instead of
+    each dying with a KeyboardInterrupt traceback. A blocked signal mask is inherited by the
+    threads the cluster starts (its event loop, the nannies' process watchers) and, across fork
+    and exec, by the worker processes they spawn, so a worker cannot be interrupted from its first
+    instruction until its preload sets its own handler. This thread is never blocked: Ctrl+C
+    during start-up waits for the start to end, closes what it started, and raises KeyboardInterrupt.
+    """
+    started: dict = {}
+
+    def run() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            started["cluster"] = start()
+        except BaseException as exc:  # handed to the caller's thread
+            started["error"] = exc
+
+    thread = threading.Thread(target=run, name="annotator-local-cluster-start", daemon=True)
+    thread.start()
+    try:
+        thread.join()
+    except KeyboardInterrupt:
+        CTRL_C.taken()
+        quiet_dask_logs()
+        thread.join()
+        if "cluster" in started:
+            _quiet_workers(started["cluster"])
+            started["cluster"].close()
+        raise
+    if "error" in started:
+        raise started["error"]
+    return started["cluster"]
 
 
 def dashboard_of(client) -> str | None:
@@ -179,32 +304,73 @@ def preannotate(
     inputs = [str(p) for p in inputs]
     out = Path(out)
     report = PreannotateReport(out=out)
-    report.dashboard = dashboard_of(client)
-    report.model = _load_on_workers(client, model, kind)  # before the folder: a wrong --model leaves nothing behind
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageFailed(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
-    with _dir_lock(out):
-        _sweep_temporaries(out)
-        manifest = _open_manifest(out, [shown(os.path.abspath(p)) for p in inputs], model, kind, report.model, partition_size)
-        run = _Run(client, out, manifest, report, model, kind, batch_size, window, on_progress)
+    require_texts(inputs)  # before the model: inputs with nothing to annotate cost no cluster time and leave no folder
+    run = None
+    try:  # Ctrl+C anywhere, from loading the model to the last shard: the shards written are kept
+        report.dashboard = dashboard_of(client)
+        report.model = _load_on_workers(client, model, kind)  # before the folder: a wrong --model leaves nothing behind
         try:
-            n = 0
-            for n, records in enumerate(_partitions(read_paths(inputs), partition_size, report), start=1):
-                run.add(n - 1, records)
-            run.drain()
-            run.drop_from(n)
-            manifest["complete"] = True
-        except KeyboardInterrupt:
-            report.interrupted = True
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageFailed(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
+        with _dir_lock(out):
+            _sweep_temporaries(out)
+            manifest = _open_manifest(out, [shown(os.path.abspath(p)) for p in inputs], model, kind, report.model, partition_size)
+            run = _Run(client, out, manifest, report, model, kind, batch_size, window, on_progress)
+            try:
+                n = 0
+                for n, records in enumerate(_partitions(read_paths(inputs), partition_size, report), start=1):
+                    run.add(n - 1, records)
+                run.drain()
+                run.drop_from(n)
+                manifest["complete"] = True
+            finally:
+                manifest["rejected"] = [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected]
+                manifest["seconds"] = round(manifest.get("seconds", 0) + time.perf_counter() - started, 3)
+                _write_manifest(out, manifest)
+    except KeyboardInterrupt:
+        CTRL_C.taken()
+        report.interrupted = True
+        quiet_dask_logs()  # what follows (cancelled tasks, a broadcast cut short, workers closed) is no news
+        if run is not None:
             run.cancel()
-        finally:
-            manifest["rejected"] = [{"source": r.source, "line": r.line, "reason": r.reason} for r in report.rejected]
-            manifest["seconds"] = round(manifest.get("seconds", 0) + time.perf_counter() - started, 3)
-            _write_manifest(out, manifest)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def require_texts(inputs: Iterable[str | Path]) -> None:
+    """Refuse inputs that hold no text to pre-annotate, in one line naming each with why.
+
+    Reads up to the first text only, so on a real corpus it returns at once. NotFound when none
+    of the inputs exists, BadInput otherwise (empty files, folders without .txt or JSONL files,
+    files whose every record is rejected).
+    """
+    from annotator.io.readers import read_paths, shown
+    from annotator.session.imports import MAX_ARTICLE_CHARS
+
+    inputs = [str(p) for p in inputs]
+    rejections: list[Rejection] = []
+    for item in read_paths(inputs):
+        if isinstance(item, Rejection):
+            rejections.append(item)
+        elif len(item.text) <= MAX_ARTICLE_CHARS:
+            return
+        else:
+            rejections.append(Rejection(item.source, item.line, f"over the limit of {MAX_ARTICLE_CHARS:,} characters"))
+    said = []
+    for given in inputs:
+        name = shown(given)
+        inside = [r for r in rejections if r.source == name or r.source.startswith(name.rstrip("/") + "/")]
+        if not inside:
+            said.append(f"{name} (no records)")
+        elif len(inside) == 1 and inside[0].source == name and not inside[0].line:
+            said.append(f"{name} ({inside[0].reason})")
+        else:
+            said.append(f"{name} ({len(inside)} rejected, the first: {inside[0]})")
+    shown_inputs = ", ".join(said[:5]) + (f", and {len(said) - 5} more" if len(said) > 5 else "")
+    if not any(os.path.lexists(p) for p in inputs):
+        raise NotFound(f"no texts to pre-annotate in {shown_inputs}")
+    raise BadInput(f"no texts to pre-annotate in {shown_inputs}: give .txt or JSONL files of articles, or folders of them")
 
 
 def _partitions(items: Iterable[Record | Rejection], size: int, report: PreannotateReport) -> Iterator[list[Record]]:

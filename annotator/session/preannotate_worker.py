@@ -13,6 +13,7 @@ from distributed import WorkerPlugin
 
 from annotator.core.errors import AnnotatorError, ModelUnavailable
 from annotator.nlp.preannotators import get_preannotator
+from annotator.session.dask_logs import quiet_dask_logs
 
 _LOADED: dict[tuple[str | None, str], object] = {}
 _LOCK = threading.Lock()  # a worker with several threads must still load the pipeline once
@@ -52,20 +53,31 @@ class PreannotatorPlugin(WorkerPlugin):
         loaded(self.model, self.kind)
 
 
-class IgnoreInterrupt(WorkerPlugin):
-    """A local cluster's workers leave Ctrl+C to the driver, which stops the run and closes them.
+def dask_setup(worker) -> None:
+    """The preload of a local cluster's workers (`distributed.worker.preload`), run as each one starts,
+    also one the nanny starts again after a kill: Ctrl+C is left to the driver.
 
-    They share the terminal's process group, so each would otherwise print a KeyboardInterrupt
-    traceback. Also applied to a worker the nanny restarts after a kill.
+    The workers share the terminal's process group, so a Ctrl+C reaches each of them; the driver
+    stops the run and closes them, and a worker that took it would die with a KeyboardInterrupt
+    traceback instead. They start with SIGINT blocked (inherited from the thread that started the
+    cluster), so one that comes before this runs waits for the handler set here.
     """
-
-    def setup(self, worker) -> None:
-        ignore_interrupt()
+    leave_interrupt_to_the_driver()
 
 
-def ignore_interrupt() -> None:
+def leave_interrupt_to_the_driver() -> None:
+    """On SIGINT, this process goes on (the driver closes it) and only silences its Dask loggers.
+
+    The close that follows may cut a heartbeat or a reply in two, or come while the model loads
+    and the worker's event loop is busy; the errors it logs would only bury the driver's one line.
+    """
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, _on_interrupt)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _on_interrupt(signum, frame) -> None:
+    quiet_dask_logs()
 
 
 def annotate_partition(model: str | None, kind: str, batch_size: int, texts: list[str]) -> list[list[tuple[int, int, str]]]:
