@@ -4,6 +4,7 @@ Ctrl+C at each stage of a run, inputs with nothing to pre-annotate.
 One LocalCluster (2 worker processes) is shared by the module: starting one costs seconds.
 """
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -396,6 +397,26 @@ def test_ctrl_c_while_the_local_cluster_starts_stops_it_at_once_and_leaves_no_wo
     report = preannotate([tmp_path / "in"], out, client, model=ruler, partition_size=3)
     assert (report.shards_skipped, report.shards_written) == (0, 4)
     assert [t["meta"]["sha256"] for t in shard_tasks(out)] == [sha(t) for t in texts]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the signal dispositions in /proc")
+def test_local_workers_start_with_ctrl_c_ignored(tmp_path, ruler):
+    """Blocking SIGINT in the thread that starts the cluster did not reach the workers (multiprocessing's spawn
+    starts a fresh interpreter with SigBlk 0): a Ctrl+C while one was importing killed it ("Fatal Python error:
+    init_sys_streams ... KeyboardInterrupt" on the terminal). Each must begin with SIGINT ignored."""
+    write_corpus(tmp_path / "in", 6, short=True)
+    term = Terminal("preannotate", tmp_path / "in", "--out", tmp_path / "out", "--model", ruler, "--workers", "2")
+    seen: dict[int, bool] = {}
+    deadline = time.monotonic() + 240
+    while term.proc.poll() is None and time.monotonic() < deadline and len(seen) < 2:
+        for p in dask_workers(term.proc.pid):
+            if p.pid not in seen:
+                with contextlib.suppress(OSError):
+                    ignored = next(line for line in Path(f"/proc/{p.pid}/status").read_text().splitlines() if line.startswith("SigIgn"))
+                    seen[p.pid] = bool(int(ignored.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+        time.sleep(0.005)
+    term.proc.wait(timeout=240)
+    assert len(seen) == 2 and all(seen.values()), seen
 
 
 def test_ctrl_c_while_the_workers_load_the_model_is_one_line_too(tmp_path, client):

@@ -189,11 +189,18 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None, *, 
             "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
             "distributed.worker.preload": [WORKER_PRELOAD],
         }
-        with dask.config.set(settings):
-            cluster = _start_local_cluster(lambda: LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                silence_logs=logging.ERROR if quiet else logging.WARNING,
-            ))
+        # kept while the cluster lives: the nanny restarts a killed worker through the same executable
+        spawning = _workers_ignore_ctrl_c()
+        spawning.__enter__()
+        try:
+            with dask.config.set(settings):
+                cluster = _start_local_cluster(lambda: LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                    silence_logs=logging.ERROR if quiet else logging.WARNING,
+                ))
+        except BaseException:
+            spawning.__exit__(None, None, None)
+            raise
         try:
             client = Client(cluster)
         except BaseException as exc:
@@ -202,6 +209,7 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None, *, 
                 quiet_dask_logs()
                 _quiet_workers(cluster)
             cluster.close()
+            spawning.__exit__(None, None, None)
             raise
     try:
         yield client
@@ -216,6 +224,7 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None, *, 
         client.close()
         if cluster is not None:
             cluster.close()
+            spawning.__exit__(None, None, None)
 
 
 def _quiet_workers(cluster) -> None:
@@ -229,6 +238,44 @@ def _quiet_workers(cluster) -> None:
 
 
 WORKER_PRELOAD = "annotator.session.preannotate_worker"  # its dask_setup leaves Ctrl+C to the driver
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c():
+    """Worker processes started meanwhile begin with SIGINT ignored.
+
+    Dask starts each worker with multiprocessing's "spawn": a fresh interpreter whose signal mask is
+    reset, so blocking SIGINT in the starting thread does not reach it (seen in /proc: SigBlk 0). A
+    Ctrl+C that came while it was starting killed it mid-import ("Fatal Python error:
+    init_sys_streams ... KeyboardInterrupt" on the terminal, then a failing close). An ignored
+    signal does survive exec, and Python keeps it ignored: so the interpreter is started through a
+    two-line shell script that ignores SIGINT and execs it. The worker's preload then sets its own
+    handler. POSIX only; elsewhere, and if the script cannot be written, nothing changes."""
+    import multiprocessing
+    import shlex
+    import tempfile
+    from multiprocessing import spawn
+
+    if os.name != "posix":
+        yield
+        return
+    before = spawn.get_executable()
+    try:
+        folder = tempfile.mkdtemp(prefix="annotator-worker-")
+        script = Path(folder) / "python"
+        script.write_text(f"#!/bin/sh\ntrap '' INT\nexec {shlex.quote(os.fsdecode(before))} \"$@\"\n", encoding="utf-8")
+        script.chmod(0o700)
+    except OSError:
+        yield
+        return
+    multiprocessing.set_executable(str(script))
+    try:
+        yield
+    finally:
+        import shutil
+
+        multiprocessing.set_executable(before)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _start_local_cluster(start: Callable[[], object]):
