@@ -699,7 +699,9 @@ class MainWindow(QMainWindow):
 
     # ---- user actions ---------------------------------------------------------------
     def notify(self, text: str, error: bool = False) -> None:
-        self.statusBar().showMessage(text, 8000)
+        """A message for the user, shown once: in the notice under the article (the status bar keeps the edit status,
+        and drops an older message there so the two never show the same or conflicting words)."""
+        self.statusBar().clearMessage()
         self.notice.show_message(text, error)
 
     def apply_label(self, label: str, exact: bool = False) -> None:

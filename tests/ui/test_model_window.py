@@ -74,7 +74,7 @@ def test_train_then_reannotate_the_untouched_articles_and_undo(qtbot, open_windo
     for d in new_ids[1:]:  # rewritten by m1, or left as they were where m1 finds the same
         spans = window.corpus.spans(d)
         assert spans == base_spans[d] or {s.origin for s in spans} <= {"en_annotator_m1-1.0.0"}
-    assert "re-annotated with m1" in window.statusBar().currentMessage()
+    assert "re-annotated with m1" in window.notice.label.text()
     assert models.table.item(0, 0).text() == "m1 (current)"
 
     # Ctrl+Z undoes the re-annotation batch: the base model's spans are back
