@@ -32,7 +32,6 @@ from annotator.ui.plain import tip
 
 RESERVED_KEYS = {"h": "holder", "w": "whole article", "c": "comment"}
 TARGET_NAME = Qt.ItemDataRole.UserRole
-TARGETS_MAX_CHARS = 40  # the target list grows with its longest entry up to this many average characters
 SPAN_ID = Qt.ItemDataRole.UserRole + 1
 
 
@@ -173,7 +172,6 @@ class StanceEditor(QFrame):
             if name == target:
                 self.targets.setCurrentItem(item)
         self.targets.setFixedHeight(min(len(targets), 10) * (self.targets.sizeHintForRow(0) + 1) + 6)
-        self._fit_targets_width()
         for button in self.value_group.buttons():
             self.value_group.removeButton(button)
             self.values_row.removeWidget(button)
@@ -245,18 +243,6 @@ class StanceEditor(QFrame):
             self.evidence_label.setText(f"“{elide(self._text[s:e], 400)}”")
 
     # ---- reading ----------------------------------------------------------
-    def _fit_targets_width(self) -> None:
-        """The list is as wide as its longest entry in its own font (so at 200 % too), capped at TARGETS_MAX_CHARS
-        average characters: a longer target is cut short, with its whole name in the tooltip."""
-        lst = self.targets
-        metrics = lst.fontMetrics()
-        texts = [lst.item(i).text() for i in range(lst.count())]
-        widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
-        chrome = 2 * lst.frameWidth() + lst.verticalScrollBar().sizeHint().width() + 4 * metrics.averageCharWidth()
-        lst.setMinimumWidth(min(widest, TARGETS_MAX_CHARS * metrics.averageCharWidth()) + chrome)
-        for i, t in enumerate(texts):
-            lst.item(i).setToolTip(lst.item(i).data(TARGET_NAME) if metrics.horizontalAdvance(t) + chrome > lst.minimumWidth() else "")
-
     def target(self) -> str | None:
         item = self.targets.currentItem()
         return item.data(TARGET_NAME) if item is not None else None

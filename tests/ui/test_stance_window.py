@@ -378,23 +378,3 @@ def test_the_selected_record_frames_its_holder_and_draws_an_arc_to_the_evidence(
     assert arc.boundingRect().top() < min(frames[0].top(), first_line.top())  # an arc above the text
     click_record(qtbot, panel, "the article")  # a stance with no evidence: no link
     assert w.article.link() is None
-
-
-def test_the_target_list_is_wide_enough_for_every_target(ui, qtbot):
-    """The stance form's targets are never cut short at the default size: the list's width follows its font."""
-    w = ui.window
-    ui.click_at(ui.text.index("talks would", ui.text.index(UMEROV_SAYS)))
-    ui.key(Qt.Key_S)
-    wait_holder(qtbot, w)
-    targets = w.stance.panel.editor.targets
-    assert targets.isVisible() and targets.count() >= 3
-    sizes = w.splitter.sizes()
-    w.splitter.setCollapsible(2, False)
-    w.splitter.setSizes([sizes[0], sizes[1] + sizes[2] - 1, 1])  # the side panel dragged as narrow as it goes
-    qtbot.wait(20)
-    metrics = targets.fontMetrics()
-    for i in range(targets.count()):
-        item = targets.item(i)
-        needed = metrics.horizontalAdvance(item.text())
-        assert targets.visualItemRect(item).width() >= needed, item.text()
-        assert targets.viewport().width() >= needed, (item.text(), targets.viewport().width(), needed)
