@@ -43,6 +43,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness_common import log, print_figures, work_folder  # noqa: E402
 
 TRACKED = {
     "spans": ("id", ["id", "doc_id", "start", "end", "label", "origin"]),
@@ -519,17 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         run_child(args.child, args.seed)
         return 0
 
-    def log(msg: str) -> None:
-        print(msg, file=sys.stderr, flush=True)
-
-    tmp = None
-    if args.workdir:
-        workdir = args.workdir
-        workdir.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="kill-harness-")
-        workdir = Path(tmp.name)
-    try:
+    with work_folder(args.workdir, "kill-harness-") as workdir:
         fig = {}
         if args.kills:
             fig.update(edit_kills(workdir, args.kills, args.seed, args.max_delay, log))
@@ -537,17 +530,10 @@ def main(argv: list[str] | None = None) -> int:
             fig.update(import_kills(workdir, args.import_kills, args.seed, log))
         if args.export_kills:
             fig.update(export_kills(workdir, args.export_kills, args.seed, log))
-    finally:
-        if tmp:
-            tmp.cleanup()
-    for key, value in fig.items():
-        print(f"{key:>28}: {value}")
     bad = (fig.get("lost", 0) + fig.get("half_applied", 0) + fig.get("integrity_failures", 0) + fig.get("bad_backups", 0)
            + fig.get("import_bad_states", 0) + fig.get("export_partial_outputs", 0)
            + (0 if fig.get("import_rerun_ok", True) else 1))
-    print("RESULT:", "0 lost, nothing half-applied" if not bad else f"{bad} FAILURES")
-    if args.json:
-        print(json.dumps(fig))
+    print_figures(fig, 28, "0 lost, nothing half-applied" if not bad else f"{bad} FAILURES", args.json)
     return 1 if bad else 0
 
 

@@ -38,7 +38,6 @@ import os
 import random
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -49,6 +48,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from harness_common import log as log_line  # noqa: E402
+from harness_common import print_figures, work_folder  # noqa: E402
 from kill_harness import make_corpus, replay, snapshot  # noqa: E402
 
 VFS_NAME = "powercut"
@@ -391,28 +392,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     synchronous = {"sync-off": "OFF", "sync-normal": "NORMAL"}.get(args.mutant or "")
 
-    def log(msg: str) -> None:
-        print(msg, file=sys.stderr, flush=True)
-
-    tmp = None
-    if args.workdir:
-        workdir = args.workdir
-        workdir.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="power-cut-")
-        workdir = Path(tmp.name)
-    try:
-        fig = run(args.cuts, args.seed, synchronous, args.max_ops, workdir, log)
-    finally:
-        if tmp:
-            tmp.cleanup()
-    for key, value in fig.items():
-        print(f"{key:>22}: {value}")
+    with work_folder(args.workdir, "power-cut-") as workdir:
+        fig = run(args.cuts, args.seed, synchronous, args.max_ops, workdir, log_line)
     bad = fig["lost"] + fig["half_applied"] + fig["integrity_failures"] + fig["open_refused"]
-    print("RESULT:", f"{fig['cuts']} power cuts, {fig['edits_acknowledged']} acknowledged edits checked, "
-          + ("0 lost" if not bad else f"{fig['lost']} lost, {bad} FAILURES"))
-    if args.json:
-        print(json.dumps(fig))
+    print_figures(fig, 22, f"{fig['cuts']} power cuts, {fig['edits_acknowledged']} acknowledged edits checked, "
+                  + ("0 lost" if not bad else f"{fig['lost']} lost, {bad} FAILURES"), args.json)
     return 1 if bad else 0
 
 

@@ -64,7 +64,7 @@ def test_copy_one_analyst_a_sample_of_a_search_without_preannotations(tmp_path):
     exists = annotator("copy", "--db", src, "--out", tmp_path / "dana.db", "--annotator", "dana")
     assert exists.returncode == 2 and "exists already" in exists.stderr and "Traceback" not in exists.stderr
     twice = annotator("copy", "--db", src, "--out", tmp_path / "t", "--annotator", "eve", "--annotator", "Eve")
-    assert twice.returncode == 2 and "named twice" in twice.stderr and not (tmp_path / "t").exists()
+    assert twice.returncode == 2 and "'eve' and 'Eve' differ only in case" in twice.stderr and not (tmp_path / "t").exists()
     nothing = annotator("copy", "--db", src, "--out", tmp_path / "n.db", "--annotator", "x", "--documents", "zebra")
     assert nothing.returncode == 2 and "no document matches 'zebra'" in nothing.stderr
 
@@ -137,3 +137,35 @@ def test_review_with_no_document_of_the_status_is_refused_and_writes_nothing(tmp
     assert r.returncode == 0, r.stderr
     with Corpus(out, read_only=True) as c:
         assert c.count_documents() == 3
+
+
+def test_copy_and_agreement_names_two_analysts_and_unused_maps(tmp_path):
+    src, texts = _source(tmp_path, n=3)
+    # two analysts: "both", not "all 2"; an apostrophe in a name is a name like any other
+    r = annotator("copy", "--db", src, "--out", tmp_path / "team", "--annotator", "O'Brien", "--annotator", "bob", "--overlap", "3")
+    assert r.returncode == 0, r.stderr
+    assert "3 documents shared by both analysts (for agreement)" in r.stdout and "all 2" not in r.stdout
+    a, b = tmp_path / "team" / "O'Brien.db", tmp_path / "team" / "bob.db"
+    with Corpus(a, read_only=True) as c:
+        assert c.meta("annotator") == "O'Brien"
+    annotate(a, "O'Brien", {t: [("Report", "PERSON")] for t in texts})
+    annotate(b, "bob", {t: [("Report", "PERSON")] for t in texts})
+    out = annotator("agreement", a, b)
+    assert out.returncode == 0, out.stderr
+    assert "annotators: O'Brien, bob" in out.stdout
+    review = annotator("review", a, b, "--out", tmp_path / "team" / "O'Brien review.db")
+    assert review.returncode == 0, review.stderr
+    assert "open it: annotator --db '" in review.stdout  # a path a shell takes as it is
+    # a --map entry whose label no corpus has is said, by name, not silently ignored
+    typo = annotator("agreement", a, b, "--map", "PRSON=PERSON")
+    assert typo.returncode == 0, typo.stderr
+    assert "warning: --map PRSON=PERSON: no corpus has a label 'PRSON'" in typo.stdout
+    as_json = annotator("agreement", a, b, "--json", "--map", "PRSON=PERSON")
+    assert "--map PRSON=PERSON" in as_json.stderr and json.loads(as_json.stdout)["warnings"]
+    # "Bob" and "bob": refused with a message naming both, never compared as two people
+    clash = annotator("agreement", a, b, "--name", "Bob", "--name", "bob")
+    assert clash.returncode == 2 and "'Bob'" in clash.stderr and "'bob'" in clash.stderr
+    assert "differ only in case" in clash.stderr and "Traceback" not in clash.stderr
+    copy_clash = annotator("copy", "--db", src, "--out", tmp_path / "t", "--annotator", "Bob", "--annotator", "bob")
+    assert copy_clash.returncode == 2 and "'Bob' and 'bob' differ only in case" in copy_clash.stderr
+    assert not (tmp_path / "t").exists()

@@ -32,6 +32,8 @@ def agreement_command(
     except AnnotatorError as exc:
         fail(str(exc), exc.exit_code)
     if as_json:
+        for warning in report["warnings"]:  # stdout stays JSON; the report carries them too
+            typer.echo(f"warning: {warning}", err=True)
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
     for line in summary_lines(report, top=top):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import typer
@@ -40,4 +41,4 @@ def review_command(
     bar.close()
     for line in report.lines():
         typer.echo(line)
-    typer.echo(f"open it: annotator --db {out}")
+    typer.echo(f"open it: annotator --db {shlex.quote(str(out))}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import typer
@@ -71,7 +72,7 @@ def train_command(
         typer.echo(f"warning: {warning}", err=True)
     typer.echo(result.report())
     typer.echo(f"registered model {result.model.id} at {result.model.path}; "
-               f"use it on the untouched documents with: annotator reannotate --model {result.model.id} --db {db}")
+               f"use it on the untouched documents with: annotator reannotate --model {result.model.id} --db {shlex.quote(str(db))}")
     if result.model.cancelled:
         typer.echo("interrupted: the best model saved before the stop is registered", err=True)
         raise typer.Exit(130)

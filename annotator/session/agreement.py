@@ -105,6 +105,7 @@ def compare(matching: Matching, *, status: str = ACCEPTED, progress: ProgressFn 
         "corpora": [str(a.path) for a in matching.analysts],
         "status": status,
         "label_mapping": matching.mapping,
+        "warnings": list(matching.unused_mapping),
         "documents": {
             "compared": len(compared),
             "left_out": len(left_out),
@@ -291,6 +292,7 @@ def summary_lines(report: dict, top: int = 10) -> list[str]:
            f"documents compared: {docs['compared']} ({report['status']} in every corpus); left out: {docs['left_out']}"]
     for line in docs["text_differs"]:
         out.append(f"  warning: {line}")
+    out += [f"  warning: {w}" for w in report.get("warnings", [])]
     if report["label_mapping"]:
         out.append("labels mapped: " + ", ".join(f"{a} → {b}" for a, b in report["label_mapping"].items()))
     if not docs["compared"]:

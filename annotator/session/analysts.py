@@ -60,6 +60,7 @@ class Matching:
     text_differs: list[dict]  # same title and source, different text: never compared
     mapping: dict[str, str]
     lang: str = "en"
+    unused_mapping: list[str] = field(default_factory=list)  # --map entries whose label no corpus has
 
     @property
     def names(self) -> list[str]:
@@ -128,27 +129,46 @@ def open_analysts(
         for a in analysts:
             a.labels = sorted({mapping.get(lb.name, lb.name) for lb in a.corpus.labels()})
         _check_labels(analysts, mapping)
+        unused = _unused_mapping(analysts, mapping)
         docs, differs = _match(analysts, mapping)
         lang = analysts[0].corpus.meta("lang", "en") or "en"
     except BaseException:
         for a in analysts:
             a.corpus.close()
         raise
-    return Matching(analysts, docs, differs, mapping, lang)
+    return Matching(analysts, docs, differs, mapping, lang, unused)
+
+
+def _unused_mapping(analysts: list[Analyst], mapping: dict[str, str]) -> list[str]:
+    """The --map entries that change nothing: no corpus has their label, in its scheme or on an entity (a typo?)."""
+    present: set[str] = set()
+    for a in analysts:
+        present |= {lb.name for lb in a.corpus.labels()}
+        present |= {r[0] for r in a.corpus.db.execute("SELECT DISTINCT label FROM spans")}
+    return [f"--map {old}={new}: no corpus has a label {old!r}, so this entry is not used (a typo?)"
+            for old, new in mapping.items() if old not in present]
 
 
 def _check_names(analysts: list[Analyst], given: bool) -> None:
-    seen: dict[str, Path] = {}
+    """Names must differ, and in more than case: 'Bob' and 'bob' are refused rather than compared as two people."""
+    seen: dict[str, Analyst] = {}
     for a in analysts:
         if not a.name.strip():
             raise BadInput(f"{a.path}: an analyst needs a name (--name)")
-        if a.name in seen:
+        first = seen.get(a.name.casefold())
+        if first is not None and first.name == a.name:
             how = "were given the same --name" if given else "are both marked as the work of"
             raise BadInput(
-                f"{seen[a.name]} and {a.path} {how} {a.name!r}: one analyst's work cannot be compared with itself. "
+                f"{first.path} and {a.path} {how} {a.name!r}: one analyst's work cannot be compared with itself. "
                 "If they are two people, name them apart with --name, one per corpus in order (e.g. --name alice --name bob)."
             )
-        seen[a.name] = a.path
+        if first is not None:
+            raise BadInput(
+                f"{first.path} is the work of {first.name!r} and {a.path} of {a.name!r}: names that differ only in case "
+                "may be one analyst twice. If they are two people, name them apart with --name, one per corpus in order "
+                f"(e.g. --name {first.name} --name {a.name}2); nothing was compared."
+            )
+        seen[a.name.casefold()] = a
 
 
 def _check_labels(analysts: list[Analyst], mapping: dict[str, str]) -> None:

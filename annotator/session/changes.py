@@ -26,7 +26,9 @@ PRIMARY_KEYS = {
     "relations": "id",
     "document_formats": "doc_id",
     "review_decisions": "id",  # a review corpus's settled differences (session.review)
+    "meta": "key",  # settings an undoable operation changes with its rows (a re-annotation's current model)
 }
+LENIENT = {"meta"}  # a setting changed since (`models --use`) is left as it is, not a conflict that blocks the undo
 
 
 class EditError(RefusedEdit):
@@ -120,6 +122,9 @@ def apply_op(db, op: Op) -> None:
     if op.table not in PRIMARY_KEYS:
         raise ValueError(f"unknown table {op.table!r}")
     pk = PRIMARY_KEYS[op.table]
+    if op.table in LENIENT:
+        _apply_setting(db, op, pk)
+        return
     if op.before is None and op.after is not None:
         cols = list(op.after)
         if db.execute(f"SELECT 1 FROM [{op.table}] WHERE [{pk}] = ?", [op.after[pk]]).fetchone():
@@ -151,3 +156,24 @@ def apply_op(db, op: Op) -> None:
             raise ConflictError(f"{op.table} row {op.before[pk]!r} was changed elsewhere")
     else:
         raise ValueError("an op needs a before or an after row")
+
+
+def _apply_setting(db, op: Op, pk: str) -> None:
+    """A setting row (key, value) goes from before to after only if it is still as planned; one set otherwise since
+    (another command chose another model) is kept, and the rest of the change applies."""
+    key = (op.after or op.before or {}).get(pk)
+    if key is None:
+        raise ValueError("an op needs a before or an after row")
+    cols = list(op.before or op.after)
+    row = db.execute(f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{op.table}] WHERE [{pk}] = ?", [key]).fetchone()
+    now = None if row is None else dict(zip(cols, row))
+    if now != op.before:
+        return
+    if op.after is None:
+        db.execute(f"DELETE FROM [{op.table}] WHERE [{pk}] = ?", [key])
+    else:
+        cols = list(op.after)
+        db.execute(
+            f"INSERT OR REPLACE INTO [{op.table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' for _ in cols)})",
+            [op.after[c] for c in cols],
+        )

@@ -30,7 +30,7 @@ from annotator.storage.backup import backup_dir
 from annotator.storage.db import write_transaction
 
 ProgressFn = Callable[[int, int], None]
-_NAME = re.compile(r"^[\w.@+-][\w .@+-]*$")
+_NAME = re.compile(r"^[\w.@+'’-][\w .@+'’-]*$")  # O'Brien too: names reach SQL only as parameters, files as paths
 
 META_COLS = ", ".join(_META_COLUMNS)
 
@@ -62,7 +62,8 @@ class CopyReport:
         for name, path in self.outputs.items():
             out.append(f"{name}: {self.documents[name]} documents → {path}")
         if len(self.outputs) > 1:
-            out.append(f"{self.shared} documents shared by all {len(self.outputs)} analysts (for agreement), "
+            every = "both analysts" if len(self.outputs) == 2 else f"all {len(self.outputs)} analysts"
+            out.append(f"{self.shared} documents shared by {every} (for agreement), "
                        f"{self.selected - self.shared} split among them")
         if self.preannotations:
             out.append(f"{self.spans_copied} model entities copied")
@@ -85,13 +86,19 @@ def output_paths(out: Path, annotators: Sequence[str]) -> dict[str, Path]:
 def check_annotators(annotators: Sequence[str]) -> None:
     if not annotators:
         raise BadInput("name the analyst with --annotator NAME (repeat it for several)")
-    seen = set()
+    seen: dict[str, str] = {}
     for name in annotators:
         if not _NAME.match(name or ""):
-            raise BadInput(f"analyst name {name!r}: use letters, digits, spaces and . @ + - _ (it becomes a file name)")
-        if name.casefold() in seen:
+            raise BadInput(f"analyst name {name!r}: use letters, digits, spaces, apostrophes and . @ + - _ "
+                           "(it becomes a file name)")
+        first = seen.get(name.casefold())
+        if first == name:
             raise BadInput(f"analyst {name!r} is named twice: every analyst gets one copy")
-        seen.add(name.casefold())
+        if first is not None:
+            raise BadInput(f"analysts {first!r} and {name!r} differ only in case: one analyst named twice? (Their copies "
+                           "would be one file where file names ignore case.) Give each analyst a name that differs in "
+                           "more than case; nothing was written")
+        seen[name.casefold()] = name
 
 
 def plan_handout(corpus: Corpus, annotators: Sequence[str], *, query: str | None = None, sample: int | None = None,

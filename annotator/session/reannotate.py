@@ -94,8 +94,9 @@ def reannotate(
     info = usable_model(corpus, model_id)
     pre = get_preannotator(str(info.path))
     report = ReannotateReport(model_id, pre.origin)
-    if make_current:
-        set_current(corpus, model_id)  # new imports pre-annotate with it from now on
+    # new imports pre-annotate with it from the first batch on: that batch carries the change of the current model,
+    # so undoing the re-annotation (down to its first batch) puts the model before it back, and redo sets it again
+    current = model_id if make_current else None
     started, cpu = time.perf_counter(), time.process_time()
     total_new = corpus.db.execute("SELECT count(*) FROM documents WHERE status = 'new'").fetchone()[0]
     todo = count_untouched(corpus)
@@ -110,7 +111,7 @@ def reannotate(
             done += 1
             report.processed = done
             if len(pending) >= batch:
-                _flush(corpus, pending, report)
+                _flush(corpus, pending, report, current)
                 pending = []
             if progress:
                 progress(done, total)
@@ -119,7 +120,9 @@ def reannotate(
                 break
     except KeyboardInterrupt:
         report.interrupted = True
-    _flush(corpus, pending, report)
+    _flush(corpus, pending, report, current)
+    if current is not None and not report.history_ids:
+        set_current(corpus, current)  # nothing rewritten, so nothing to undo: it is simply the current model now
     report.seconds, report.cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     return report
 
@@ -154,7 +157,7 @@ def _clean(text: str, spans, report: ReannotateReport) -> list[tuple[int, int, s
     return out
 
 
-def _flush(corpus: Corpus, pending: list, report: ReannotateReport) -> None:
+def _flush(corpus: Corpus, pending: list, report: ReannotateReport, current: str | None = None) -> None:
     if not pending:
         return
     planned: dict = {}
@@ -162,7 +165,11 @@ def _flush(corpus: Corpus, pending: list, report: ReannotateReport) -> None:
     def plan() -> Change | None:
         # planned inside the write transaction: an edit in the window cannot slip in between
         change, planned["scores"], planned["counts"] = _plan_batch(corpus, pending, report.origin)
-        return change if change.ops else None
+        if not change.ops:
+            return None
+        if current is not None and not report.history_ids:  # the first batch written makes the model current
+            change = Change(change.action, change.doc_id, (*_current_model_ops(corpus, current), *change.ops))
+        return change
 
     history_id, change = corpus.commit_planned(plan, KIND)
     report.unchanged += planned["counts"][1]
@@ -173,6 +180,16 @@ def _flush(corpus: Corpus, pending: list, report: ReannotateReport) -> None:
         report.spans_removed += sum(1 for op in change.touched("spans") if op.after is None)
         report.spans_added += sum(1 for op in change.touched("spans") if op.before is None)
     _store_unsure(corpus, planned["scores"], report)
+
+
+def _current_model_ops(corpus: Corpus, model_id: str) -> tuple[Op, ...]:
+    """The op that makes `model_id` the current model (none when it is already): its inverse puts the old one back."""
+    before = corpus.meta("current_model")
+    if before == model_id:
+        return ()
+    usable_model(corpus, model_id)
+    old = None if before is None else {"key": "current_model", "value": before}
+    return (Op("meta", old, {"key": "current_model", "value": model_id}),)
 
 
 def _plan_batch(corpus: Corpus, pending: list, origin: str) -> tuple[Change, list[tuple[int, int, float]], tuple[int, int]]:

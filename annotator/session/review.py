@@ -255,7 +255,7 @@ def build_review(
     if out.exists():
         raise BadInput(f"{out} exists already: give a new --out (nothing was written)")
     with open_analysts(paths, names, mapping, allow_open=allow_open) as matching:
-        report = ReviewReport(out, matching.names, warnings=[describe_differs(d) for d in matching.text_differs])
+        report = ReviewReport(out, matching.names, warnings=[*matching.unused_mapping, *(describe_differs(d) for d in matching.text_differs)])
         try:
             with Corpus(out, annotator=reviewer) as review:
                 _write_review(review, matching, status, report, progress)

@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
         self.centre = centre
         # the article is the work: in a small window the side panels give way before it does
         self._fit_article_minimum()
-        self.article.font_changed.connect(self._fit_article_minimum)
+        self.article.font_changed.connect(lambda *_: self._fit_article_minimum(self._room))
         col = QVBoxLayout(centre)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(0)
@@ -311,26 +311,36 @@ class MainWindow(QMainWindow):
         self.position_label.setObjectName("position")
         self.statusBar().addPermanentWidget(self.position_label)
 
-    def _fit_article_minimum(self) -> None:
-        """The article keeps at least MIN_LINE_CHARS characters a line (at its current text size)."""
+    def _fit_article_minimum(self, room: int | None = None) -> None:
+        """The article keeps at least MIN_LINE_CHARS characters a line (at its current text size); `room`: the most
+        the window may take (its screen's width), so that on a small or scaled screen the article gives way instead
+        of pushing the window past the screen's edge (never below MIN_LINE_CHARS // 5 characters)."""
         metrics = self.article.fontMetrics()
-        width = MIN_LINE_CHARS * metrics.averageCharWidth() + 2 * self.article.document().documentMargin()
-        self.centre.setMinimumWidth(int(width + self.article.verticalScrollBar().sizeHint().width() + 4))
+        extra = 2 * self.article.document().documentMargin() + self.article.verticalScrollBar().sizeHint().width() + 4
+        width = int(MIN_LINE_CHARS * metrics.averageCharWidth() + extra)
+        if room is not None:
+            others = self.minimumSizeHint().width() - self.centre.minimumWidth()  # what the rest needs beside it
+            width = max(int(MIN_LINE_CHARS // 5 * metrics.averageCharWidth() + extra), min(width, room - others))
+        self._room = room
+        self.centre.setMinimumWidth(width)
         # the legend's chips wrap: its minimum height is taken at this width, not at its narrowest chip's
         self.legend.setMinimumWidth(self.centre.minimumWidth())
 
     def fit_to_screen(self) -> None:
-        """A window never opens larger than the screen it is on (a saved size from a bigger screen, 200 % scaling)."""
-        screen = self.screen().availableGeometry() if self.screen() else None
-        if screen is None or QApplication.platformName() == "offscreen":  # no real screen to fit (tests)
+        """A window never opens larger than the screen it is on, nor off it (a saved size from a bigger screen, or
+        from another scale factor: 200 %): clamped to the screen's available geometry."""
+        if self.screen() is None or QApplication.platformName() == "offscreen":  # no real screen to fit (tests)
             return
+        screen = self.screen().availableGeometry()
         frame = self.frameGeometry().size() - self.geometry().size()
         if frame.height() <= 0:  # not shown yet: leave room for a usual title bar and border
             frame = QSize(8, 36)
-        width = min(self.width(), screen.width() - frame.width())
-        height = min(self.height(), screen.height() - frame.height())
+        room = screen.size() - frame
+        if self.minimumSizeHint().width() > room.width():  # the article's minimum would push the window past the edge
+            self._fit_article_minimum(room.width())
+        width, height = min(self.width(), room.width()), min(self.height(), room.height())
         if (width, height) != (self.width(), self.height()):
-            self.resize(max(width, self.minimumSizeHint().width()), max(height, self.minimumSizeHint().height()))
+            self.resize(width, height)
         geo = self.frameGeometry()
         if not screen.contains(geo):
             self.move(max(screen.left(), min(geo.left(), screen.right() - geo.width())),
@@ -699,7 +709,9 @@ class MainWindow(QMainWindow):
 
     # ---- user actions ---------------------------------------------------------------
     def notify(self, text: str, error: bool = False) -> None:
-        self.statusBar().showMessage(text, 8000)
+        """A message for the user, shown once: in the notice under the article (the status bar keeps the edit status,
+        and drops an older message there so the two never show the same or conflicting words)."""
+        self.statusBar().clearMessage()
         self.notice.show_message(text, error)
 
     def apply_label(self, label: str, exact: bool = False) -> None:

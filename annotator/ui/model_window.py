@@ -41,64 +41,67 @@ MENU, SECTION = "&Model", "Models"
 
 
 # ---- workers ---------------------------------------------------------------------------
-class TrainWorker(QThread):
-    event = Signal(object)  # a TrainEvent
-    succeeded = Signal(object)  # TrainResult
-    failed = Signal(str)
+class CorpusWorker(QThread):
+    """Runs `work` on its own Corpus on the same file (sqlite connections stay in their thread); Cancel asks it to
+    stop. The result goes out by `succeeded`; a refusal's message by `failed`, and a bug's too, logged in full."""
 
-    def __init__(self, db_path: Path, options, parent=None):
+    succeeded = Signal(object)
+    failed = Signal(str)
+    what = "The work"
+
+    def __init__(self, db_path: Path, parent=None):
         super().__init__(parent)
-        self.db_path, self.options = Path(db_path), options
+        self.db_path = Path(db_path)
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()
 
+    def work(self, corpus):
+        raise NotImplementedError
+
     def run(self) -> None:
         from annotator.session.corpus import Corpus
-        from annotator.session.training import train_model
 
         try:
             with Corpus(self.db_path) as corpus:
-                result = train_model(corpus, self.options, progress=self.event.emit, cancelled=self._cancel.is_set)
+                result = self.work(corpus)
         except AnnotatorError as exc:
             self.failed.emit(str(exc))
             return
         except Exception as exc:  # a bug: logged with its traceback, one line for the user
-            log.error("training failed\n%s", traceback.format_exc())
-            self.failed.emit(f"Training failed unexpectedly: {exc!r} (details in the log)")
+            log.error("%s failed\n%s", self.what.lower(), traceback.format_exc())
+            self.failed.emit(f"{self.what} failed unexpectedly: {exc!r} (details in the log)")
             return
         self.succeeded.emit(result)
 
 
-class ReannotateWorker(QThread):
-    progress = Signal(int, int)
-    succeeded = Signal(object)  # ReannotateReport
-    failed = Signal(str)
+class TrainWorker(CorpusWorker):
+    event = Signal(object)  # a TrainEvent; succeeded: TrainResult
+    what = "Training"
+
+    def __init__(self, db_path: Path, options, parent=None):
+        super().__init__(db_path, parent)
+        self.options = options
+
+    def work(self, corpus):
+        from annotator.session.training import train_model
+
+        return train_model(corpus, self.options, progress=self.event.emit, cancelled=self._cancel.is_set)
+
+
+class ReannotateWorker(CorpusWorker):
+    progress = Signal(int, int)  # succeeded: ReannotateReport
+    what = "Re-annotation"
 
     def __init__(self, db_path: Path, model_id: str, parent=None):
-        super().__init__(parent)
-        self.db_path, self.model_id = Path(db_path), model_id
-        self._cancel = threading.Event()
+        super().__init__(db_path, parent)
+        self.model_id = model_id
 
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        from annotator.session.corpus import Corpus
+    def work(self, corpus):
         from annotator.session.reannotate import reannotate
 
-        try:
-            with Corpus(self.db_path) as corpus:
-                report = reannotate(corpus, self.model_id, progress=self.progress.emit, cancelled=self._cancel.is_set)
-        except AnnotatorError as exc:
-            self.failed.emit(str(exc))
-            return
-        except Exception as exc:
-            log.error("re-annotation failed\n%s", traceback.format_exc())
-            self.failed.emit(f"Re-annotation failed unexpectedly: {exc!r} (details in the log)")
-            return
-        self.succeeded.emit(report)
+        return reannotate(corpus, self.model_id, progress=self.progress.emit, cancelled=self._cancel.is_set)
 
 
 def _mono(widget) -> None:

@@ -32,12 +32,12 @@ class SettingsController(QObject):
             w.restoreGeometry(s.value("window/geometry"))
         else:
             w.resize(1400, 860)
-        w.fit_to_screen()
         if s.value("window/splitter"):
             w.splitter.restoreState(s.value("window/splitter"))
         size = s.value("view/font_size")
         if size:
             w.article.setFont(reading_font(float(size)))
+        w.fit_to_screen()  # after the text size: it sets the article's minimum width
         tags = s.value("view/tags", True)
         w.act_tags.setChecked(tags not in (False, "false", "0"))
         theme = s.value("view/theme", "system")

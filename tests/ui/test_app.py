@@ -140,3 +140,34 @@ def test_unexpected_errors_are_logged_and_shown_with_details(tmp_path, qtbot):
             if h not in kept:
                 root.removeHandler(h)
                 h.close()
+
+
+def test_a_window_saved_on_a_larger_screen_is_clamped_to_this_one(seeded_db, open_window, qtbot, monkeypatch):
+    """A size saved at another scale (200 %) or on a bigger screen: the restored window fits the available geometry,
+    even when the article's text is so large that its minimum width alone would be wider than the screen."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.main_window import MainWindow
+
+    w = open_window(seeded_db)
+    w.setGeometry(900, 700, 3000, 1900)  # saved on a 4K screen, or at 200 %
+    for _ in range(8):
+        qtbot.keyClick(w.article, Qt.Key_Equal, Qt.ControlModifier)  # Larger text, as at 200 %
+    w.close()
+    available = QRect(0, 0, 800, 560)
+
+    class Screen:
+        @staticmethod
+        def availableGeometry():
+            return available
+
+    monkeypatch.setattr(QApplication, "platformName", staticmethod(lambda: "xcb"))
+    monkeypatch.setattr(MainWindow, "screen", lambda self: Screen())
+    again = MainWindow(seeded_db)  # restores the saved geometry and fits it
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    qtbot.wait(50)  # the fit after the first show, when the frame is known
+    assert again.minimumSizeHint().width() <= available.width()  # the article gave way: the window can fit
+    assert available.contains(again.frameGeometry()), (again.frameGeometry(), available)

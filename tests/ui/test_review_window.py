@@ -56,11 +56,11 @@ def test_keys_settle_every_difference_and_accept_makes_adjudicated_gold(open_win
     assert ui.db_spans() == [(0, 8, "PERSON"), (13, 18, "PERSON")]
     assert panel.current_key() == window.review.items[1].key  # on to the next open difference
     ui.key(Qt.Key_Equal)  # take both: Davos and "Davos on" overlap: refused, nothing written
-    assert "overlap" in window.statusBar().currentMessage()
+    assert "overlap" in window.notice.label.text()
     ui.key(Qt.Key_2)  # take bob's "Davos on"
     ui.key(Qt.Key_Minus)  # reject Monday
     ui.key(Qt.Key_A, Qt.ControlModifier | Qt.ShiftModifier)  # accept: refused, the stance is still open
-    assert ui.db_status(doc_id) != "accepted" and "1 difference still open" in window.statusBar().currentMessage()
+    assert ui.db_status(doc_id) != "accepted" and "1 difference still open" in window.notice.label.text()
     ui.key(Qt.Key_BracketLeft)  # back one difference, then forward again
     assert panel.current_key() == window.review.items[2].key
     ui.key(Qt.Key_BracketRight)

@@ -19,7 +19,7 @@ def test_copy_for_two_analysts_from_the_file_menu(qtbot, window, tmp_path):
     dialog.overlap.setValue(3)
     qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: not dialog.running and "alice: 4 documents" in dialog.report.toPlainText(), timeout=20000)
-    assert "3 documents shared by all 2 analysts" in dialog.report.toPlainText()
+    assert "3 documents shared by both analysts" in dialog.report.toPlainText()
     with Corpus(tmp_path / "copies" / "bob.db", read_only=True) as c:
         assert c.count_documents() == 4 and c.meta("annotator") == "bob"
     qtbot.mouseClick(dialog.run_button, Qt.LeftButton)  # again: the copies exist, a clear message, nothing overwritten
