@@ -348,7 +348,7 @@ def _store(corpus: Corpus, chunk: list[Record], origins: dict[int, str]):
 def _is_seeds(path: str | Path) -> bool:
     try:
         return Path(path).resolve() == seeds_dir().resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13): the reader says so
         return False
 
 
