@@ -29,3 +29,19 @@ def test_a_symlink_loop_named_on_the_command_line_costs_only_itself(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr and "unexpected" not in proc.stderr
     assert "rejected loop:" in proc.stderr and "imported 1 documents" in proc.stdout
+
+
+def test_binary_answers_on_one_text_merge_without_an_unexplained_exit_9(tmp_path):
+    """ner.teach answers on one text are one document by design: nothing was changed, so exit 0; a
+    binary answer whose span had to be trimmed still says so and exits 9."""
+    text = "Merkel visited Paris on Monday."
+    teach = [{"text": text, "spans": [{"start": 15, "end": 20, "label": "GPE"}], "_view_id": "ner", "answer": "accept"},
+             {"text": text, "spans": [{"start": 0, "end": 6, "label": "ORG"}], "_view_id": "ner", "answer": "reject"}]
+    data = jsonl(tmp_path / "teach.jsonl", *teach)
+    proc = annotator("import", data, "--db", "c.db", "--model", "none", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "imported 1 documents" in proc.stdout and "1 binary answers (ner.teach) merged" in proc.stdout
+    trimmed = jsonl(tmp_path / "trim.jsonl", *teach[:1],
+                    {"text": text, "spans": [{"start": 23, "end": 31, "label": "DATE"}], "_view_id": "ner", "answer": "accept"})
+    proc = annotator("import", trimmed, "--db", "t.db", "--model", "none", cwd=tmp_path)
+    assert proc.returncode == 9 and f"changed {trimmed}:2: span 1 [23, 31)" in proc.stderr
