@@ -45,3 +45,45 @@ def test_binary_answers_on_one_text_merge_without_an_unexplained_exit_9(tmp_path
                     {"text": text, "spans": [{"start": 23, "end": 31, "label": "DATE"}], "_view_id": "ner", "answer": "accept"})
     proc = annotator("import", trimmed, "--db", "t.db", "--model", "none", cwd=tmp_path)
     assert proc.returncode == 9 and f"changed {trimmed}:2: span 1 [23, 31)" in proc.stderr
+
+
+def _rows(db: Path) -> dict:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    out = {}
+    for doc_id, text, status in con.execute("SELECT id, text, status FROM documents"):
+        out[text] = (status,
+                     con.execute("SELECT start, end, label FROM spans WHERE doc_id = ? ORDER BY start", [doc_id]).fetchall(),
+                     con.execute("SELECT start, end, label FROM rejected_spans WHERE doc_id = ?", [doc_id]).fetchall(),
+                     con.execute("SELECT head_start, head_end, child_start, child_end, label FROM relations WHERE doc_id = ?",
+                                 [doc_id]).fetchall())
+    con.close()
+    return out
+
+
+def test_relations_and_rejected_suggestions_are_kept_or_said_by_every_export(tmp_path):
+    """doccano wrote no relations and no format said that it dropped rejected suggestions or relations;
+    the DocBin reader did not read back the rejected suggestions our DocBin holds."""
+    rel = {"text": "Macron phoned Scholz.", "answer": "accept", "_view_id": "relations",
+           "spans": [{"start": 0, "end": 6, "label": "PERSON"}, {"start": 14, "end": 20, "label": "PERSON"}],
+           "relations": [{"head": 0, "child": 2, "label": "CALLED", "head_span": {"start": 0, "end": 6, "label": "PERSON"},
+                          "child_span": {"start": 14, "end": 20, "label": "PERSON"}}]}
+    teach = {"text": "Drones hit Odesa port.", "spans": [{"start": 11, "end": 16, "label": "PERSON"}], "_view_id": "ner",
+             "answer": "reject"}
+    data = jsonl(tmp_path / "p.jsonl", rel, teach)
+    assert annotator("import", data, "--db", "c.db", "--model", "none", cwd=tmp_path).returncode == 0
+    gold = _rows(tmp_path / "c.db")
+    said = {}
+    for fmt in ("doccano", "labelstudio", "spacy"):
+        proc = annotator("export", "--db", "c.db", "--out", fmt, "--format", fmt, "--dev", "0", "--include", "in_progress",
+                         cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        said[fmt] = proc.stderr
+        proc = annotator("import", fmt, "--db", f"{fmt}.db", "--model", "none", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    assert _rows(tmp_path / "doccano.db")["Macron phoned Scholz."] == gold["Macron phoned Scholz."]
+    assert "note: 1 rejected suggestion (answers \"not this label\") not written: the doccano format" in said["doccano"]
+    assert "rejected suggestion" in said["labelstudio"] and "relation" not in said["labelstudio"]
+    assert "note: 1 relation not written: the spacy format cannot hold them" in said["spacy"]
+    assert _rows(tmp_path / "spacy.db")["Drones hit Odesa port."][2] == [(11, 16, "PERSON")]
