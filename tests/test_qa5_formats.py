@@ -87,3 +87,10 @@ def test_relations_and_rejected_suggestions_are_kept_or_said_by_every_export(tmp
     assert "rejected suggestion" in said["labelstudio"] and "relation" not in said["labelstudio"]
     assert "note: 1 relation not written: the spacy format cannot hold them" in said["spacy"]
     assert _rows(tmp_path / "spacy.db")["Drones hit Odesa port."][2] == [(11, 16, "PERSON")]
+
+
+def test_formats_describes_every_registered_item(tmp_path):
+    proc = annotator("formats", cwd=tmp_path)
+    assert proc.returncode == 0
+    rows = [line.split(None, 1) for line in proc.stdout.splitlines() if line.startswith("  ")]
+    assert rows and all(len(row) == 2 and row[1].strip() for row in rows), proc.stdout  # the actors extension had none
