@@ -94,3 +94,20 @@ def test_formats_describes_every_registered_item(tmp_path):
     assert proc.returncode == 0
     rows = [line.split(None, 1) for line in proc.stdout.splitlines() if line.startswith("  ")]
     assert rows and all(len(row) == 2 and row[1].strip() for row in rows), proc.stdout  # the actors extension had none
+
+
+def test_the_summary_grades_a_small_corpus_as_spacy_debug_data_does():
+    """spaCy's debug data fails (✘) under 100 training documents and warns under 2,000; the summary said
+    'warn' for 5 documents and nothing for 500."""
+    from types import SimpleNamespace
+
+    from annotator.session.export_checks import debug_checks
+
+    def split(docs):
+        return SimpleNamespace(documents=docs, entities={"GPE": 100})
+
+    def levels(n):
+        return [c.level for c in debug_checks({"train": split(n), "dev": split(10)}, {}, "spacy")
+                if c.message.startswith("Low number of examples to train")]
+
+    assert levels(5) == ["fail"] and levels(500) == ["warn"] and levels(2000) == []
