@@ -114,7 +114,9 @@ def import_command(
     if len(report.metadata_unread) > 20:
         typer.echo(f"metadata not read: and {len(report.metadata_unread) - 20} more values", err=True)
     origin = f", {report.model_spans} entities from {report.model}" if report.model else ""
-    changed = f"; {report.changed} changed ({report.merged} merged)" if report.changed else ""
+    changed = f"; {report.changed} changed ({report.merged - report.answers_merged} merged)" if report.changed else ""
+    if report.answers_merged:
+        changed += f"; {report.answers_merged} binary answers (ner.teach) merged into the document of their text"
     typer.echo(
         f"imported {len(report.added)} documents{origin}; {report.duplicates} already in the corpus (skipped); "
         f"{len(report.rejected)} rejected{changed}; {report.seconds:.1f} s"

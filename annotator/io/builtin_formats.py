@@ -155,6 +155,7 @@ class DocBinReader(_Base):
     name = "spacy"
     description = "spaCy DocBin (.spacy): doc.ents (missing respected), stance spans and cats"
     suffixes = (".spacy",)
+    empty_ok = True  # a DocBin of no documents (an export's empty dev set) is valid; a file that is no DocBin is rejected
 
     def read(self, path: Path, source: str, options=None) -> Iterator[Record | Rejection]:
         from annotator.io.spacy_readers import read_docbin

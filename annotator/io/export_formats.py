@@ -33,6 +33,8 @@ class _TextExport:
     suffix = ".jsonl"
     needs_tokens = False
     marks_missing = True
+    keeps_rejected = False  # rejected suggestions (binary rejects): the export says how many it could not write
+    keeps_relations = False
     description = ""
 
     def __init__(self, folder: Path, options=None):
@@ -78,6 +80,7 @@ class ProdigyExport(_TextExport):
     suggestions follow their document as binary tasks with "answer": "reject"."""
 
     name = "jsonl"
+    keeps_rejected = keeps_relations = True
     description = "Prodigy tasks (text, tokens, spans with token_start/token_end, relations, answer); load with `prodigy db-in`"
 
     def render(self, doc: Doc, item: ExportDoc) -> str:
@@ -119,13 +122,24 @@ def _span(start: int, end: int, label: str, starts: dict, ends: dict) -> dict:
 
 
 class DoccanoExport(_TextExport):
-    """doccano's sequence-labelling JSONL: {"text", "label": [[start, end, label], ...], "meta"}."""
+    """doccano's sequence-labelling JSONL: {"text", "label": [[start, end, label], ...], "meta"}; a document
+    with relations in doccano's relation-extraction shape: {"text", "entities": [{"id", "label",
+    "start_offset", "end_offset"}], "relations": [{"id", "from_id", "to_id", "type"}]}."""
 
     name = "doccano"
-    description = 'doccano sequence-labelling JSONL ({"text", "label": [[start, end, label]], "meta"})'
+    keeps_relations = True
+    description = ('doccano sequence-labelling JSONL ({"text", "label": [[start, end, label]], "meta"}; '
+                   'documents with relations as "entities" + "relations")')
 
     def render(self, doc: Doc, item: ExportDoc) -> str:
         record = {"text": item.text, "label": [[s, e, lb] for s, e, lb in item.spans], "meta": _meta(item), OURS: ours(item)}
+        if item.relations:
+            del record["label"]
+            ids = {tuple(span): n for n, span in enumerate(item.spans, 1)}
+            record["entities"] = [{"id": n, "label": lb, "start_offset": s, "end_offset": e} for (s, e, lb), n in ids.items()]
+            record["relations"] = [{"id": n, "from_id": ids[tuple(r["head"])], "to_id": ids[tuple(r["child"])], "type": r["label"]}
+                                   for n, r in enumerate(item.relations, 1)
+                                   if tuple(r["head"]) in ids and tuple(r["child"]) in ids]
         if "id" in item.tool:
             record["id"] = item.tool["id"]
         return srsly.json_dumps(record) + "\n"
@@ -135,6 +149,7 @@ class LabelStudioExport(_TextExport):
     """Label Studio's JSON export shape: one array of tasks per file, importable into a project."""
 
     name = "labelstudio"
+    keeps_relations = True
     suffix = ".json"
     description = ('Label Studio tasks (a JSON array: data.text, annotations[].result[] of type "labels"; '
                    "documents not accepted as predictions); import into a project with a Labels tag named label on text")

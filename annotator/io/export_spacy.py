@@ -280,6 +280,8 @@ class DocBinExport:
     name = "spacy"
     needs_tokens = True
     marks_missing = True
+    keeps_rejected = True  # in doc.spans["incorrect_spans"]
+    keeps_relations = False
 
     def __init__(self, folder: Path, options, kb_ids: bool = False):
         self.folder = folder

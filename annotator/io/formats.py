@@ -53,6 +53,8 @@ class Reader(Protocol):
     description: str  # one line, for help and lists
     suffixes: tuple[str, ...]  # lower case, with the dot
     priority: int  # higher is asked first among readers of one suffix; the fallback is 0
+    # optional: `empty_ok = True` when a file of no records is valid in this format (the reader itself rejects
+    # what is not its format); otherwise a file that gives no record and is not empty is reported
 
     def detect(self, head: bytes) -> bool:
         """Whether the first bytes of a file (up to HEAD_BYTES) look like this format."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -120,10 +121,15 @@ def _guarded(reader: Reader, path: Path, source: str, options: ReadOptions) -> I
         for item in reader.read(path, source, options):
             n += 1
             yield item
-        if n == 0 and read_head(path).strip(b" \t\r\n\x00"):  # an empty (or all-NUL) file holds nothing to lose
+        if n == 0 and not getattr(reader, "empty_ok", False) and not _empty(read_head(path)):  # an empty (or all-NUL) file or JSON array holds nothing to lose
             yield Rejection(source, 0, f"no records in this file (read as {reader.name})")
     except Exception as err:
         yield Rejection(source, 0, f"the {reader.name} reader failed on this file ({type(err).__name__}: {err}); please report it")
+
+
+def _empty(head: bytes) -> bool:
+    body = head.strip(b" \t\r\n\x00").removeprefix(b"\xef\xbb\xbf")
+    return not body or re.fullmatch(rb"\[\s*\]", body) is not None  # e.g. a Label Studio export's empty dev.json
 
 
 def read_txt(path: Path, source: str) -> Record | Rejection:

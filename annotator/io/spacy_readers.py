@@ -3,7 +3,7 @@
 doc.ents become entities, with "missing" respected: a document whose every token is B, I or O
 is complete (accepted); one with missing tokens is in progress. doc.spans["stance"] holds
 stance evidence labelled TARGET=VALUE and doc.cats article-level stances (TARGET=VALUE: 1.0),
-as our export writes them; other cats above 0.5 are kept in meta["categories"]. The tokens
+as our export writes them; doc.spans["incorrect_spans"] rejected suggestions; other cats above 0.5 are kept in meta["categories"]. The tokens
 are kept, so the export writes the same tokenization back. Each document is reported as
 "file:N", N counting documents from 1.
 """
@@ -18,6 +18,7 @@ from annotator.core.records import Record, Rejection
 from annotator.io.record_build import finish
 
 STANCE_KEY = "stance"
+INCORRECT_KEY = "incorrect_spans"  # as annotator.io.export_spacy writes it
 
 
 def read_docbin(path: Path, source: str, options=None) -> Iterator[Record | Rejection]:
@@ -72,7 +73,9 @@ def records_from_docs(docs: Iterable, source: str, what: str) -> Iterator[Record
                     categories.append(label)
         if categories:
             meta["categories"] = categories
+        # rejected suggestions (spaCy's ner reads them from its incorrect_spans_key; our export writes them there)
+        rejected = sorted({(s.start_char, s.end_char, s.label_) for s in doc.spans.get(INCORRECT_KEY, [])})
         rec = Record(text=doc.text, meta=meta, spans=spans, status=IN_PROGRESS if missing else ACCEPTED, source=source,
                      line=n, notes=notes, tokens=[(t.idx, t.idx + len(t.text)) for t in doc], stances=stances,
-                     tool={"format": what})
+                     tool={"format": what}, rejected_spans=rejected)
         yield finish(rec)

@@ -373,6 +373,7 @@ class _Run:
         self._fresh_tokens = 0
         self.split_entities = 0
         self.rejected = 0
+        self.relations = 0
         self.checks: list[Check] = []
         if options.fmt == "spacy":  # entities linked to actors carry their kb_id in the DocBin
             linked = corpus.db.execute("SELECT EXISTS(SELECT 1 FROM spans WHERE actor_id IS NOT NULL)").fetchone()[0]
@@ -420,6 +421,7 @@ class _Run:
         self.writer.add(doc, item, split)
         self.split_entities += item.split_entities
         self.rejected += len(item.rejected)
+        self.relations += len(item.relations)
         counts = self.splits[split]
         counts.split_entities += item.split_entities
         counts.documents += 1
@@ -442,6 +444,13 @@ class _Run:
             lie = "entity lies" if self.split_entities == 1 else "entities lie"
             notes.append(f"{self.split_entities} {lie} inside a token (e.g. Kyiv in Kyiv‘s): the exported tokens are split "
                          "at their edges, so none is lost; spaCy's Example aligns them with a model's own tokens in training.")
+        fmt = self.options.fmt
+        if self.rejected and not getattr(self.writer, "keeps_rejected", False):
+            notes.append(f"{_count(self.rejected, 'rejected suggestion')} (answers \"not this label\") not written: "
+                         f"the {fmt} format cannot hold them; the jsonl (Prodigy) and spacy formats keep them.")
+        if self.relations and not getattr(self.writer, "keeps_relations", False):
+            notes.append(f"{_count(self.relations, 'relation')} not written: the {fmt} format cannot hold them; "
+                         "the jsonl (Prodigy), doccano and labelstudio formats keep them.")
         lang = self.nlp.lang
         if self.options.fmt == "spacy":
             pipeline, overrides = ["ner"], {}
@@ -536,6 +545,10 @@ def _write_text(path: Path, text: str) -> None:
     from annotator.io.export_spacy import write_bytes
 
     write_bytes(path, text.encode("utf-8"))
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
 
 
 def _readme(run: _Run, files: dict[str, list[str]], notes: list[str]) -> str:

@@ -22,6 +22,7 @@ FILENAME = "actors.jsonl"
 
 class ActorExport(ExportExtension):
     name = "actors"
+    description = "actors.jsonl: the actors the exported entities are linked to (kb_id, name, kind, aliases), for an entity linker"
 
     def __init__(self) -> None:
         self.mentions: Counter = Counter()  # actor id -> linked entities exported

@@ -32,6 +32,7 @@ class ImportReport:
     notes: list[Note] = field(default_factory=list)  # records imported but changed: file:line: what changed
     changed: int = 0  # records with at least one note
     merged: int = 0  # records merged into an earlier one of the same text
+    answers_merged: int = 0  # of which Prodigy binary answers (ner.teach): merging them is what they mean, not a change
     new_labels: list[str] = field(default_factory=list)
     metadata_unread: list[str] = field(default_factory=list)  # meta values not read as a date, URL… (kept in meta)
     model: str | None = None
@@ -131,7 +132,10 @@ class _Dedupe:
             else:
                 left_out = ["the earlier record was not stored: these annotations are left out"]
             report.merged += 1
-            report.changed += 1
+            if item.binary:
+                report.answers_merged += 1
+            # binary answers on one text are one document by design: a change only if something was trimmed or left out
+            report.changed += not item.binary or bool(item.notes) or bool(left_out)
             if not item.binary:
                 report.note(item, f"the same text as {first.where} with other annotations: merged into it (--on-duplicate merge)")
             for message in left_out:
@@ -349,7 +353,7 @@ def _store(corpus: Corpus, chunk: list[Record], origins: dict[int, str]):
 def _is_seeds(path: str | Path) -> bool:
     try:
         return Path(path).resolve() == seeds_dir().resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13): the reader says so
         return False
 
 

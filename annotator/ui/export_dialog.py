@@ -83,6 +83,7 @@ class ExportDialog(QDialog):
         self.folder_edit = QLineEdit()
         self.folder_edit.setPlaceholderText(f"a new folder under {self.db_path.parent / 'exports'}")
         browse = QPushButton("Browse…")
+        browse.setAutoDefault(False)  # Return exports; it opened the folder chooser
         browse.clicked.connect(self._browse)
         folder_row = QWidget()
         row = QHBoxLayout(folder_row)
@@ -129,7 +130,6 @@ class ExportDialog(QDialog):
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.Close)
         self.export_button = self.buttons.addButton("Export", QDialogButtonBox.AcceptRole)
-        self.export_button.setDefault(True)
         self.open_button = self.buttons.addButton("Open folder", QDialogButtonBox.ActionRole)
         self.open_button.hide()
         self.export_button.clicked.connect(self.start)
@@ -140,6 +140,11 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
+        # the default once the buttons are in the dialog (set before, the dialog did not know it); no other
+        # button takes Return by having the focus
+        for button in self.buttons.buttons():
+            button.setAutoDefault(False)
+        self.export_button.setDefault(True)
         self.format_combo.currentIndexChanged.connect(self._format_changed)
         self._format_changed()
         self.resize(640, self.sizeHint().height())

@@ -45,19 +45,22 @@ class ImportOptionsDialog(QDialog):
         form.addRow("Same text twice:", self.duplicate_combo)
         form.addRow("Label Studio:", self.ls_combo)
         note = QLabel(f"{n_files} file(s). Entities in the files are kept; texts without any are pre-annotated by the model. "
-                      "doccano and CoNLL files say no status: choose Accepted when they are gold.")
+                      "doccano files (and other JSON without a Prodigy answer) say no status: choose Accepted when they are gold.")
         note.setTextFormat(Qt.PlainText)
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
         self.import_button = buttons.addButton("Import", QDialogButtonBox.AcceptRole)
-        self.import_button.setDefault(True)
-        self.import_button.setFocus()
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
+        # Return imports: the default is set once the buttons are in the dialog (before, the dialog did not
+        # know it and Return pressed Cancel), and Cancel never takes Return by having the focus
+        buttons.button(QDialogButtonBox.Cancel).setAutoDefault(False)
+        self.import_button.setDefault(True)
+        self.import_button.setFocus()
 
     def options(self) -> ImportOptions:
         return ImportOptions(
