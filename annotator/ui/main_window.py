@@ -727,14 +727,8 @@ class MainWindow(QMainWindow):
     def _warn_if_split_token(self, start: int, end: int, label: str) -> None:
         """An entity inside a spaCy token is kept as asked, but the export will refuse it: say so now, in
         the floating message (the status bar would cut it off)."""
-        from annotator.core.spans import snap
-        from annotator.nlp.tokens import token_bounds
-
         text = self.document.text
-        lo = text.rfind("\n", 0, start) + 1
-        hi = text.find("\n", end)
-        hi = len(text) if hi < 0 else hi
-        whole = snap([(lo + s, lo + e) for s, e in token_bounds(text[lo:hi], self.tokens.lang)], start, end)
+        whole = self.tokens.whole_tokens(start, end)  # the lines' tokens, tokenized once per article
         if whole == (start, end):
             return
         self.notify(f"{label} “{text[start:end]}” is saved on exactly those characters, but spaCy reads "
