@@ -21,6 +21,7 @@ class AirLayout(QPlainTextDocumentLayout):
         self.paragraph_gap = paragraph_gap
         self.title_gap = title_gap
         self.enabled = True
+        self.block_updates = False  # ArticleView.rehighlight_range: a reformatted block repaints only itself
 
     def set_gaps(self, line_gap: float, paragraph_gap: float, title_gap: float) -> None:
         self.line_gap, self.paragraph_gap, self.title_gap = line_gap, paragraph_gap, title_gap
@@ -51,6 +52,20 @@ class AirLayout(QPlainTextDocumentLayout):
         elif following.isValid() and following.length() > 1:  # paragraphs not already apart by a blank line
             height += self.paragraph_gap
         return QRectF(rect.x(), rect.y(), rect.width(), height)
+
+    def documentChanged(self, position: int, removed: int, added: int) -> None:  # noqa: N802 (Qt's name)
+        """A highlighter that reformats one block reports it as (block position, length, length). Qt adds
+        the two lengths, so the change seems to run into the next block, and for a change over two
+        blocks QPlainTextDocumentLayout re-lays them lazily and repaints the whole viewport. While
+        `block_updates` is on (the article re-highlighting the blocks an edit touched) such a change
+        is passed on as what it is, a change inside that one block: Qt re-lays the block at once and,
+        if its height stayed, repaints that block only (else the whole viewport, as before).
+        Only then: a full re-highlight keeps Qt's lazy path (no block is laid out before it is shown)."""
+        if self.block_updates and removed == added > 0:
+            block = self.document().findBlock(position)
+            if block.position() == position and block.length() == added:
+                removed = 0
+        super().documentChanged(position, removed, added)
 
 
 __all__ = ["AirLayout"]

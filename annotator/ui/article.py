@@ -230,16 +230,25 @@ class ArticleView(QPlainTextEdit):
         return self._flash
 
     def rehighlight_range(self, ranges: list[tuple[int, int]]) -> None:
+        """Re-highlight the blocks holding `ranges`; each is repainted alone if its height stays (air.py)."""
         doc = self.document()
         done = set()
-        for start, end in ranges:
-            block = doc.findBlock(self.omap.to_qt(start))
-            last = doc.findBlock(self.omap.to_qt(max(start, end - 1))).blockNumber()
-            while block.isValid() and block.blockNumber() <= last:
-                if block.blockNumber() not in done:
-                    done.add(block.blockNumber())
-                    self.highlighter.rehighlightBlock(block)
-                block = block.next()
+        self.air.block_updates = True
+        try:
+            for start, end in ranges:
+                block = doc.findBlock(self.omap.to_qt(start))
+                last = doc.findBlock(self.omap.to_qt(max(start, end - 1))).blockNumber()
+                while block.isValid() and block.blockNumber() <= last:
+                    if block.blockNumber() not in done:
+                        done.add(block.blockNumber())
+                        self.highlighter.rehighlightBlock(block)
+                    block = block.next()
+        finally:
+            self.air.block_updates = False
+        if done and (self._link is not None or self._flash is not None):
+            # a stance's arc and a flash frame are drawn over several blocks from positions a new format
+            # (a label tag's width) may have moved: repaint everything, as for any change before
+            self.viewport().update()
 
     def _sync_highlighter(self) -> None:
         self._order = sorted(self.spans.values(), key=lambda s: (s.start, s.end))
