@@ -57,7 +57,8 @@ class EntityListModel(QAbstractTableModel):
         if [s.id for s in self.spans] != [s.id for s in spans]:
             self.set_spans(self.text, spans)
             return
-        changed = [i for i, (a, b) in enumerate(zip(self.spans, spans)) if a != b]
+        # the article keeps the objects of the entities an edit did not touch: compare those by identity
+        changed = [i for i, (a, b) in enumerate(zip(self.spans, spans)) if a is not b and a != b]
         self.spans = list(spans)
         if changed:
             self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(self.HEADERS) - 1))

@@ -1,9 +1,10 @@
 """Token boundaries for snapping, computed per line on first need.
 
-spaCy never lets a token cross whitespace, so tokenizing a line alone gives the same
-tokens as tokenizing the whole article; a 2 MB article is never tokenized at once. Snapping
-a selection tokenizes only the lines it touches (only stepping an edge looks at the nearest
-line on each side), and each line is tokenized once per open article.
+No spaCy token crosses a line break, so tokenizing a line alone gives the same tokens as
+tokenizing the whole article (a space is no such border: some languages' exceptions hold one,
+e.g. Spanish "EE. UU."); a 2 MB article is never tokenized at once. Snapping a selection
+tokenizes only the lines it touches (only stepping an edge looks at the nearest line on each
+side), and each line is tokenized once per open article.
 """
 
 from __future__ import annotations
