@@ -154,16 +154,21 @@ class ArticleView(QPlainTextEdit):
 
     def apply_span_rows(self, removed: list[dict], added: list[dict]) -> None:
         """Apply the span rows of one change and redraw only the blocks they touch."""
-        touched = []
+        touched, gone, came = [], [], []
         for row in removed:
             old = self.spans.pop(row["id"], None)
             if old is not None:
                 touched.append((old.start, old.end))
+                gone.append(old)
         for row in added:
             span = EntitySpan(row["id"], row["doc_id"], row["start"], row["end"], row["label"], row["origin"])
+            old = self.spans.get(span.id)
+            if old is not None:  # a new version without its old row among `removed`
+                gone.append(old)
             self.spans[span.id] = span
             touched.append((span.start, span.end))
-        self._sync_highlighter()
+            came.append(span)
+        self._resync(gone, came)
         self.rehighlight_range(touched)  # marks just those blocks for repainting
         if self.current_id is not None and self.current_id not in self.spans:
             self.set_current(None)
@@ -255,6 +260,33 @@ class ArticleView(QPlainTextEdit):
         self._order_starts = [s.start for s in self._order]
         q = self.omap.to_qt
         self.highlighter.set_spans((q(s.start), q(s.end), s.label) for s in self._order)
+
+    def _resync(self, gone: list[EntitySpan], came: list[EntitySpan]) -> None:
+        """What _sync_highlighter gives after an edit, without sorting all the spans again: each span the
+        edit removed or added is taken out or put in at its place, found by bisection. The order is a new
+        list (whoever holds the old one from ordered_spans() keeps it as it was). Two entities starting at
+        one place (never made by an edit) send it back to the full sort."""
+        if len(gone) + len(came) > 64:
+            self._sync_highlighter()
+            return
+        order, starts = self._order[:], self._order_starts[:]
+        highlighter, q = self.highlighter, self.omap.to_qt
+        for span in gone:
+            i = bisect.bisect_left(starts, span.start)
+            if i == len(order) or order[i] is not span or (i + 1 < len(order) and starts[i + 1] == span.start):
+                self._sync_highlighter()
+                return
+            del order[i], starts[i]
+            highlighter.remove_span(i)
+        for span in came:
+            i = bisect.bisect_left(starts, span.start)
+            if i < len(order) and starts[i] == span.start:
+                self._sync_highlighter()
+                return
+            order.insert(i, span)
+            starts.insert(i, span.start)
+            highlighter.insert_span(i, q(span.start), q(span.end), span.label)
+        self._order, self._order_starts = order, starts
 
     # ---- reading positions ----------------------------------------------
     def ordered_spans(self) -> list[EntitySpan]:
