@@ -28,30 +28,36 @@ class AirLayout(QPlainTextDocumentLayout):
         self.requestUpdate()
 
     def blockBoundingRect(self, block) -> QRectF:  # noqa: N802 (Qt's name)
+        # Qt calls this for every block it walks past (finding a block's place walks from the top of the view),
+        # so a few hundred times an edit: each call into Qt below counts, and the rect is reused
         rect = super().blockBoundingRect(block)  # lays the block out first if it was not
         if not self.enabled:
             return rect
         if block.length() <= 1:  # a blank line between paragraphs: it is the gap, not a gap plus a line
-            return QRectF(rect.x(), rect.y(), rect.width(), self.paragraph_gap)
+            rect.setHeight(self.paragraph_gap)
+            return rect
         layout = block.layout()
         n = layout.lineCount()
         if n == 0:
             return rect
         half = self.line_gap / 2
-        if layout.lineAt(0).y() < half - 0.01:  # freshly laid out: spread its lines once
+        first = layout.lineAt(0)
+        if first.y() < half - 0.01:  # freshly laid out: spread its lines once
             y = half
             for i in range(n):
-                line = layout.lineAt(i)
+                line = first if i == 0 else layout.lineAt(i)
                 line.setPosition(QPointF(line.x(), y))
                 y += line.height() + self.line_gap
-        last = layout.lineAt(n - 1)
+        last = first if n == 1 else layout.lineAt(n - 1)
         height = last.y() + last.height() + half
         following = block.next()
-        if block.blockNumber() == 0 and following.isValid():
-            height += self.title_gap
-        elif following.isValid() and following.length() > 1:  # paragraphs not already apart by a blank line
-            height += self.paragraph_gap
-        return QRectF(rect.x(), rect.y(), rect.width(), height)
+        if following.isValid():
+            if block.blockNumber() == 0:
+                height += self.title_gap
+            elif following.length() > 1:  # paragraphs not already apart by a blank line
+                height += self.paragraph_gap
+        rect.setHeight(height)
+        return rect
 
     def documentChanged(self, position: int, removed: int, added: int) -> None:  # noqa: N802 (Qt's name)
         """A highlighter that reformats one block reports it as (block position, length, length). Qt adds

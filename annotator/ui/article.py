@@ -459,8 +459,13 @@ class ArticleView(QPlainTextEdit):
         area = QRectF(self.viewport().rect()) if area is None else QRectF(area)
         offset = self.contentOffset()
         block = self.firstVisibleBlock()
+        # blockBoundingGeometry(block) would walk from the first visible block again for every block; add the
+        # heights up here in the same order instead (the same sums, so the same positions)
+        down = 0.0
         while block.isValid():
-            geom = self.blockBoundingGeometry(block).translated(offset)
+            rect = self.blockBoundingRect(block)
+            geom = rect.translated(0.0, down).translated(offset)
+            down += rect.height()
             if geom.top() > area.bottom():
                 break
             if geom.bottom() >= area.top() and block.length() > 1:

@@ -73,3 +73,26 @@ def test_an_edit_repaints_its_blocks_exactly_as_a_full_rehighlight(ui, qapp, rea
         assert (start, start + len("negotiator"), "PERSON") not in ui.db_spans()
     finally:
         qapp.setCursorFlashTime(flash)
+
+
+def test_label_tags_sit_where_qts_block_geometry_puts_them(ui, qapp):
+    """ArticleView._tags adds the block heights up itself in one walk; Qt's blockBoundingGeometry (a walk from
+    the first visible block for each block) gives the very same positions, at every scroll position."""
+    view = ui.view
+    view.air.enabled = True
+    view.set_tags_shown(True)
+    bar = view.verticalScrollBar()
+    checked = 0
+    for value in range(0, bar.maximum() + 1, max(1, bar.maximum() // 25)):
+        bar.setValue(value)
+        qapp.processEvents()
+        offset = view.contentOffset()
+        tags = {tail: rect for _label, rect, tail in view._tags()}
+        for tail, rect in tags.items():
+            block = view.document().findBlock(tail)
+            geom = view.blockBoundingGeometry(block).translated(offset)
+            line = block.layout().lineForTextPosition(tail - block.position())
+            assert rect.top() == geom.top() + line.y() + 2
+            assert rect.right() == geom.left() + line.cursorToX(tail + 1 - block.position())[0] - 1
+            checked += 1
+    assert checked > 20
