@@ -22,9 +22,13 @@ class AirLayout(QPlainTextDocumentLayout):
         self.title_gap = title_gap
         self.enabled = True
         self.block_updates = False  # ArticleView.rehighlight_range: a reformatted block repaints only itself
+        # block number -> its height with air, found when its lines were spread; good while they stay spread
+        # (Qt lays a block out again from y = 0, which the next call sees)
+        self._heights: dict[int, float] = {}
 
     def set_gaps(self, line_gap: float, paragraph_gap: float, title_gap: float) -> None:
         self.line_gap, self.paragraph_gap, self.title_gap = line_gap, paragraph_gap, title_gap
+        self._heights.clear()
         self.requestUpdate()
 
     def blockBoundingRect(self, block) -> QRectF:  # noqa: N802 (Qt's name)
@@ -38,11 +42,16 @@ class AirLayout(QPlainTextDocumentLayout):
             return rect
         layout = block.layout()
         n = layout.lineCount()
-        if n == 0:
+        if n == 0:  # (never read a line of an empty layout: Qt does not check the index)
             return rect
         half = self.line_gap / 2
         first = layout.lineAt(0)
-        if first.y() < half - 0.01:  # freshly laid out: spread its lines once
+        if first.y() >= half - 0.01:  # spread before and not laid out since: its height is known
+            height = self._heights.get(block.blockNumber())
+            if height is not None:
+                rect.setHeight(height)
+                return rect
+        else:  # freshly laid out: spread its lines once
             y = half
             for i in range(n):
                 line = first if i == 0 else layout.lineAt(i)
@@ -56,6 +65,7 @@ class AirLayout(QPlainTextDocumentLayout):
                 height += self.title_gap
             elif following.length() > 1:  # paragraphs not already apart by a blank line
                 height += self.paragraph_gap
+        self._heights[block.blockNumber()] = height
         rect.setHeight(height)
         return rect
 
@@ -67,6 +77,8 @@ class AirLayout(QPlainTextDocumentLayout):
         is passed on as what it is, a change inside that one block: Qt re-lays the block at once and,
         if its height stayed, repaints that block only (else the whole viewport, as before).
         Only then: a full re-highlight keeps Qt's lazy path (no block is laid out before it is shown)."""
+        if removed != added:  # the text changed: blocks may have moved, and a blank line may be one no more
+            self._heights.clear()
         if self.block_updates and removed == added > 0:
             block = self.document().findBlock(position)
             if block.position() == position and block.length() == added:
