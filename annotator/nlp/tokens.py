@@ -48,17 +48,41 @@ def model_token_bounds(text: str, lang: str = "en") -> list[tuple[int, int]]:
     return [(t.idx, t.idx + len(t.text)) for t in _plain(lang).tokenizer(text)]
 
 
-_POSSESSIVE = re.compile(r"[‘’'`´ʼ][sS]$")
-_DASH = re.compile(r"(?<=\w)[‐‑‒–—-](?=\w)")
+def model_whole_tokens(text: str, start: int, end: int, lang: str = "en") -> tuple[int, int]:
+    """[start, end), already whole tokens of the snapping tokenizer, grown to whole tokens of spaCy's own.
+    The two differ only at a quote mark or a dash, so only then is the entity's line tokenized again."""
+    if _MARKS.isdisjoint(text[max(0, start - 1):start + 1] + text[max(0, end - 1):end + 1]):
+        return start, end
+    from annotator.core.spans import snap
+
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    return snap([(lo + s, lo + e) for s, e in model_token_bounds(text[lo:hi], lang)], start, end)
+
+
+_QUOTES = "‘’'`´ʼ"
+_DASHES = "‐‑‒–—-"
+_POSSESSIVE = re.compile(f"[{_QUOTES}][sS]$")
+_DASH = re.compile(f"(?<=\\w)[{_DASHES}](?=\\w)")
+_MARKS = frozenset(_QUOTES + _DASHES)  # a token without any of these is never cut
 
 
 def snap_bounds(text: str, lang: str = "en") -> list[tuple[int, int]]:
     """Token bounds for snapping a selection: the tokenizer's, with a possessive ending ("Kyiv‘s",
     which the tokenizer keeps whole with that quote mark) and dash-joined words split, so a
     selection of "Kyiv" never grows into "Kyiv‘s" nor "Russia" into "Russia–Ukraine"."""
+    return split_bounds(text, token_bounds(text, lang))
+
+
+def split_bounds(text: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """snap_bounds from the tokenizer's bounds of `text` (when the caller has them already)."""
     out = []
-    for s, e in token_bounds(text, lang):
+    for s, e in bounds:
         piece = text[s:e]
+        if s < e and _MARKS.isdisjoint(piece):  # nearly every token: no regex to run
+            out.append((s, e))
+            continue
         m = _POSSESSIVE.search(piece)
         cut = [s] + [s + d.start() for d in _DASH.finditer(piece)] + [s + d.end() for d in _DASH.finditer(piece)]
         if m and m.start() > 0:

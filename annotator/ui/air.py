@@ -21,36 +21,69 @@ class AirLayout(QPlainTextDocumentLayout):
         self.paragraph_gap = paragraph_gap
         self.title_gap = title_gap
         self.enabled = True
+        self.block_updates = False  # ArticleView.rehighlight_range: a reformatted block repaints only itself
+        # block number -> its height with air, found when its lines were spread; good while they stay spread
+        # (Qt lays a block out again from y = 0, which the next call sees)
+        self._heights: dict[int, float] = {}
 
     def set_gaps(self, line_gap: float, paragraph_gap: float, title_gap: float) -> None:
         self.line_gap, self.paragraph_gap, self.title_gap = line_gap, paragraph_gap, title_gap
+        self._heights.clear()
         self.requestUpdate()
 
     def blockBoundingRect(self, block) -> QRectF:  # noqa: N802 (Qt's name)
+        # Qt calls this for every block it walks past (finding a block's place walks from the top of the view),
+        # so a few hundred times an edit: each call into Qt below counts, and the rect is reused
         rect = super().blockBoundingRect(block)  # lays the block out first if it was not
         if not self.enabled:
             return rect
         if block.length() <= 1:  # a blank line between paragraphs: it is the gap, not a gap plus a line
-            return QRectF(rect.x(), rect.y(), rect.width(), self.paragraph_gap)
+            rect.setHeight(self.paragraph_gap)
+            return rect
         layout = block.layout()
         n = layout.lineCount()
-        if n == 0:
+        if n == 0:  # (never read a line of an empty layout: Qt does not check the index)
             return rect
         half = self.line_gap / 2
-        if layout.lineAt(0).y() < half - 0.01:  # freshly laid out: spread its lines once
+        first = layout.lineAt(0)
+        if first.y() >= half - 0.01:  # spread before and not laid out since: its height is known
+            height = self._heights.get(block.blockNumber())
+            if height is not None:
+                rect.setHeight(height)
+                return rect
+        else:  # freshly laid out: spread its lines once
             y = half
             for i in range(n):
-                line = layout.lineAt(i)
+                line = first if i == 0 else layout.lineAt(i)
                 line.setPosition(QPointF(line.x(), y))
                 y += line.height() + self.line_gap
-        last = layout.lineAt(n - 1)
+        last = first if n == 1 else layout.lineAt(n - 1)
         height = last.y() + last.height() + half
         following = block.next()
-        if block.blockNumber() == 0 and following.isValid():
-            height += self.title_gap
-        elif following.isValid() and following.length() > 1:  # paragraphs not already apart by a blank line
-            height += self.paragraph_gap
-        return QRectF(rect.x(), rect.y(), rect.width(), height)
+        if following.isValid():
+            if block.blockNumber() == 0:
+                height += self.title_gap
+            elif following.length() > 1:  # paragraphs not already apart by a blank line
+                height += self.paragraph_gap
+        self._heights[block.blockNumber()] = height
+        rect.setHeight(height)
+        return rect
+
+    def documentChanged(self, position: int, removed: int, added: int) -> None:  # noqa: N802 (Qt's name)
+        """A highlighter that reformats one block reports it as (block position, length, length). Qt adds
+        the two lengths, so the change seems to run into the next block, and for a change over two
+        blocks QPlainTextDocumentLayout re-lays them lazily and repaints the whole viewport. While
+        `block_updates` is on (the article re-highlighting the blocks an edit touched) such a change
+        is passed on as what it is, a change inside that one block: Qt re-lays the block at once and,
+        if its height stayed, repaints that block only (else the whole viewport, as before).
+        Only then: a full re-highlight keeps Qt's lazy path (no block is laid out before it is shown)."""
+        if removed != added:  # the text changed: blocks may have moved, and a blank line may be one no more
+            self._heights.clear()
+        if self.block_updates and removed == added > 0:
+            block = self.document().findBlock(position)
+            if block.position() == position and block.length() == added:
+                removed = 0
+        super().documentChanged(position, removed, added)
 
 
 __all__ = ["AirLayout"]

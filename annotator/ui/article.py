@@ -154,16 +154,21 @@ class ArticleView(QPlainTextEdit):
 
     def apply_span_rows(self, removed: list[dict], added: list[dict]) -> None:
         """Apply the span rows of one change and redraw only the blocks they touch."""
-        touched = []
+        touched, gone, came = [], [], []
         for row in removed:
             old = self.spans.pop(row["id"], None)
             if old is not None:
                 touched.append((old.start, old.end))
+                gone.append(old)
         for row in added:
             span = EntitySpan(row["id"], row["doc_id"], row["start"], row["end"], row["label"], row["origin"])
+            old = self.spans.get(span.id)
+            if old is not None:  # a new version without its old row among `removed`
+                gone.append(old)
             self.spans[span.id] = span
             touched.append((span.start, span.end))
-        self._sync_highlighter()
+            came.append(span)
+        self._resync(gone, came)
         self.rehighlight_range(touched)  # marks just those blocks for repainting
         if self.current_id is not None and self.current_id not in self.spans:
             self.set_current(None)
@@ -230,22 +235,58 @@ class ArticleView(QPlainTextEdit):
         return self._flash
 
     def rehighlight_range(self, ranges: list[tuple[int, int]]) -> None:
+        """Re-highlight the blocks holding `ranges`; each is repainted alone if its height stays (air.py)."""
         doc = self.document()
         done = set()
-        for start, end in ranges:
-            block = doc.findBlock(self.omap.to_qt(start))
-            last = doc.findBlock(self.omap.to_qt(max(start, end - 1))).blockNumber()
-            while block.isValid() and block.blockNumber() <= last:
-                if block.blockNumber() not in done:
-                    done.add(block.blockNumber())
-                    self.highlighter.rehighlightBlock(block)
-                block = block.next()
+        self.air.block_updates = True
+        try:
+            for start, end in ranges:
+                block = doc.findBlock(self.omap.to_qt(start))
+                last = doc.findBlock(self.omap.to_qt(max(start, end - 1))).blockNumber()
+                while block.isValid() and block.blockNumber() <= last:
+                    if block.blockNumber() not in done:
+                        done.add(block.blockNumber())
+                        self.highlighter.rehighlightBlock(block)
+                    block = block.next()
+        finally:
+            self.air.block_updates = False
+        if done and (self._link is not None or self._flash is not None):
+            # a stance's arc and a flash frame are drawn over several blocks from positions a new format
+            # (a label tag's width) may have moved: repaint everything, as for any change before
+            self.viewport().update()
 
     def _sync_highlighter(self) -> None:
         self._order = sorted(self.spans.values(), key=lambda s: (s.start, s.end))
         self._order_starts = [s.start for s in self._order]
         q = self.omap.to_qt
         self.highlighter.set_spans((q(s.start), q(s.end), s.label) for s in self._order)
+
+    def _resync(self, gone: list[EntitySpan], came: list[EntitySpan]) -> None:
+        """What _sync_highlighter gives after an edit, without sorting all the spans again: each span the
+        edit removed or added is taken out or put in at its place, found by bisection. The order is a new
+        list (whoever holds the old one from ordered_spans() keeps it as it was). Two entities starting at
+        one place (never made by an edit) send it back to the full sort."""
+        if len(gone) + len(came) > 64:
+            self._sync_highlighter()
+            return
+        order, starts = self._order[:], self._order_starts[:]
+        highlighter, q = self.highlighter, self.omap.to_qt
+        for span in gone:
+            i = bisect.bisect_left(starts, span.start)
+            if i == len(order) or order[i] is not span or (i + 1 < len(order) and starts[i + 1] == span.start):
+                self._sync_highlighter()
+                return
+            del order[i], starts[i]
+            highlighter.remove_span(i)
+        for span in came:
+            i = bisect.bisect_left(starts, span.start)
+            if i < len(order) and starts[i] == span.start:
+                self._sync_highlighter()
+                return
+            order.insert(i, span)
+            starts.insert(i, span.start)
+            highlighter.insert_span(i, q(span.start), q(span.end), span.label)
+        self._order, self._order_starts = order, starts
 
     # ---- reading positions ----------------------------------------------
     def ordered_spans(self) -> list[EntitySpan]:
@@ -418,8 +459,13 @@ class ArticleView(QPlainTextEdit):
         area = QRectF(self.viewport().rect()) if area is None else QRectF(area)
         offset = self.contentOffset()
         block = self.firstVisibleBlock()
+        # blockBoundingGeometry(block) would walk from the first visible block again for every block; add the
+        # heights up here in the same order instead (the same sums, so the same positions)
+        down = 0.0
         while block.isValid():
-            geom = self.blockBoundingGeometry(block).translated(offset)
+            rect = self.blockBoundingRect(block)
+            geom = rect.translated(0.0, down).translated(offset)
+            down += rect.height()
             if geom.top() > area.bottom():
                 break
             if geom.bottom() >= area.top() and block.length() > 1:

@@ -33,6 +33,16 @@ class EntityHighlighter(QSyntaxHighlighter):
         self._ends = [e for _, e, _ in ordered]
         self._labels = [lb for _, _, lb in ordered]
 
+    def remove_span(self, i: int) -> None:
+        """Take out the i-th span of the list (the caller rehighlights what changed)."""
+        del self._starts[i], self._ends[i], self._labels[i]
+
+    def insert_span(self, i: int, start: int, end: int, label: str) -> None:
+        """Put a span in at index i, where the caller found it belongs in the sorted list."""
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+        self._labels.insert(i, label)
+
     def set_formats(self, formats: dict[str, QTextCharFormat], tails: dict[str, QTextCharFormat] | None = None) -> None:
         """`tails`: the format of an entity's last character (the entity's, plus letter spacing that
         leaves room for its label tag after it); none: no tags."""

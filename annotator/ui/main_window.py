@@ -742,14 +742,12 @@ class MainWindow(QMainWindow):
         """An entity inside a token of spaCy's own tokenizer ("Kyiv" in "Kyiv‘s") is kept as asked and exported on
         split tokens, but a model trained on the export still reads the whole token: say so now, in the floating
         message (the status bar would cut it off)."""
-        from annotator.core.spans import snap
-        from annotator.nlp.tokens import model_token_bounds
+        from annotator.nlp.tokens import model_whole_tokens
 
         text = self.document.text
-        lo = text.rfind("\n", 0, start) + 1
-        hi = text.find("\n", end)
-        hi = len(text) if hi < 0 else hi
-        whole = snap([(lo + s, lo + e) for s, e in model_token_bounds(text[lo:hi], self.tokens.lang)], start, end)
+        whole = self.tokens.whole_tokens(start, end)  # the lines' tokens, tokenized once per article
+        if whole == (start, end):
+            whole = model_whole_tokens(text, start, end, self.tokens.lang)
         if whole == (start, end):
             return
         self.notify(f"{label} “{text[start:end]}” is saved on exactly those characters and exported on split tokens, "

@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import QPushButton
 
+from annotator.session.changes import Change
 from annotator.session.flags import FlaggedSpan, flagged_in, next_flag, plan_fix_all_flags, plan_fix_flag, plan_keep_span
 from annotator.ui.stance_panel import is_dark
 
@@ -41,17 +42,25 @@ class WindowFlags(QObject):
         self.button.setToolTip("Mark this article accepted and open the next unfinished one")
         self.button.clicked.connect(window.accept_document)
         window.statusBar().addPermanentWidget(self.button)
+        self._spans_seen: dict | None = None  # the article's span dict the flags were found in
         window.document_opened.connect(lambda _doc=None: self.refresh())
         # only an entity edit can change the flags (a status or stance edit costs nothing here)
-        window.corpus_changed.connect(lambda change=None: self.refresh() if change is None or change.touched("spans") else None)
+        window.corpus_changed.connect(lambda change=None: self.refresh(change) if change is None or change.touched("spans")
+                                      else None)
 
     # ---- state ------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, change: Change | None = None) -> None:
+        """Find the flags of the open article; after an edit of its entities (`change`, already drawn in the
+        article) look again at the entities the edit touched only, not at all of them."""
         w = self.window
         if w.document is None:
             self.flagged = []
+        elif (change is not None and change.doc_id == w.document.id and not change.touched("labels")
+              and w.article.spans is self._spans_seen):  # the article changed by edits alone since
+            self.flagged = self._after(change)
         else:
             self.flagged = flagged_in(w.document.text, w.article.ordered_spans())
+        self._spans_seen = w.article.spans if w.document is not None else None
         w.article.set_marks(MARK_LAYER, [(f.span.start, f.span.end) for f in self.flagged],
                             flag_format(is_dark(w.article)) if self.flagged else None)
         w.entities.model_.set_flags({f.span.id: f.message for f in self.flagged})
@@ -63,6 +72,16 @@ class WindowFlags(QObject):
             + (f". {n} flagged entit{'y' if n == 1 else 'ies'} not reviewed: {self.act_next.shortcut().toString()} "
                "goes to the next one" if n else "")
         )
+
+    def _after(self, change: Change) -> list[FlaggedSpan]:
+        """The flags once `change` is applied: flagged_in over the touched entities, the rest kept."""
+        touched = {row["id"] for op in change.touched("spans") for row in (op.before, op.after) if row}
+        spans = self.window.article.spans
+        kept = [f for f in self.flagged if f.span.id not in touched]
+        fresh = flagged_in(self.window.document.text, [spans[i] for i in touched if i in spans])
+        if not fresh and len(kept) == len(self.flagged):
+            return self.flagged
+        return sorted(kept + fresh, key=lambda f: (f.span.start, f.span.end))
 
     def accept_key(self) -> str:
         keys = self.window.act_accept.shortcuts()
