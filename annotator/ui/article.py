@@ -345,6 +345,7 @@ class ArticleView(QPlainTextEdit):
     def set_current(self, span_id: int | None, move_caret: bool = False) -> None:
         if span_id is not None and span_id not in self.spans:
             span_id = None
+        shown = None  # where the new current entity is once scrolled to (viewport rectangles)
         if move_caret and span_id is not None:
             span = self.spans[span_id]
             self._loading = True
@@ -354,14 +355,15 @@ class ArticleView(QPlainTextEdit):
                 self.setTextCursor(cur)
             finally:
                 self._loading = False
-            self.ensure_visible(span.start, span.end)
+            shown = self.ensure_visible(span.start, span.end)
         changed = span_id != self.current_id
         old = self.current()
         self.current_id = span_id
         # repaint only where the frame was and where it goes
         for span in (old, self.current()):
             if span is not None:
-                for rect in self.span_rects(span.start, span.end):
+                rects = shown if shown is not None and span.id == span_id else self.span_rects(span.start, span.end)
+                for rect in rects:
                     self.viewport().update(rect.adjusted(-4, -2, 4, 2).toAlignedRect())
         if changed:
             self.current_changed.emit(span_id)
@@ -369,10 +371,12 @@ class ArticleView(QPlainTextEdit):
     def current(self) -> EntitySpan | None:
         return self.spans.get(self.current_id) if self.current_id is not None else None
 
-    def ensure_visible(self, start: int, end: int) -> None:
+    def ensure_visible(self, start: int, end: int) -> list[QRectF]:
         """Scroll so that [start, end) is wholly in view with a line of context above and below it
-        (the least scrolling that does it; a range taller than the view shows from its start)."""
-        if not self.span_rects(start, end) or not self._in_view(start, end, 0):
+        (the least scrolling that does it; a range taller than the view shows from its start).
+        Returns the range's rectangles where it ends up (span_rects: finding them walks Qt's blocks)."""
+        rects = self.span_rects(start, end)
+        if not rects or not self._rects_in_view(rects, 0):
             cur = QTextCursor(self.document())
             cur.setPosition(self.omap.to_qt(start))
             saved = self.textCursor()
@@ -383,9 +387,9 @@ class ArticleView(QPlainTextEdit):
                 self.setTextCursor(saved)
             finally:
                 self._loading = False
+            rects = self.span_rects(start, end)
         bar = self.verticalScrollBar()
         for _ in range(400):  # the scroll bar counts lines: step a line at a time until the context shows
-            rects = self.span_rects(start, end)
             if not rects:
                 break
             context = self._line_pitch()
@@ -396,12 +400,16 @@ class ArticleView(QPlainTextEdit):
                 bar.setValue(bar.value() + 1)
             else:
                 break
+            rects = self.span_rects(start, end)
+        return rects
 
     def _line_pitch(self) -> float:
         return self.fontMetrics().lineSpacing() + self.air.line_gap
 
     def _in_view(self, start: int, end: int, context: float) -> bool:
-        rects = self.span_rects(start, end)
+        return self._rects_in_view(self.span_rects(start, end), context)
+
+    def _rects_in_view(self, rects: list[QRectF], context: float) -> bool:
         return bool(rects) and rects[0].top() - context >= 0 and rects[-1].bottom() + context <= self.viewport().height()
 
     def position(self) -> tuple[int, int]:
