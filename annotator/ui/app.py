@@ -34,6 +34,9 @@ def make_application(argv: list[str] | None = None, dark: bool | None = None) ->
     if dark is None and choice in ("light", "dark"):
         dark = choice == "dark"
     apply_theme(app, dark)
+    from annotator.ui.gc_guard import install
+
+    install(app)  # the cyclic collector on the GUI thread only (see gc_guard)
     return app
 
 

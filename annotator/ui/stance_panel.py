@@ -8,6 +8,7 @@ their first redo; nothing is shown as saved before it is in the file.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 
 import shiboken6
@@ -67,9 +68,24 @@ def is_dark(widget: QWidget) -> bool:
 
 
 class _Relay(QObject):
-    """Carries a worker thread's result to the panel's thread (a queued signal)."""
+    """Carries a worker thread's result to the GUI thread (a queued signal).
 
-    done = Signal(object, object)  # request token, result
+    One for the process, made on the GUI thread and never released: a worker holding a panel's own relay
+    could drop the last reference to it after the panel closed, in the worker's thread, which crashed
+    PySide (see annotator.ui.workers.run_in_background)."""
+
+    done = Signal(object, object)  # request token (the asking panel's serial first), result
+
+
+_RELAY: _Relay | None = None
+_PANELS = itertools.count(1)
+
+
+def _relay() -> _Relay:
+    global _RELAY
+    if _RELAY is None:
+        _RELAY = _Relay()
+    return _RELAY
 
 
 class _FormArea(QScrollArea):
@@ -199,8 +215,8 @@ class StancePanel(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.scheme_button.clicked.connect(self.open_scheme)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._holders_found)
+        self._serial = next(_PANELS)  # which panel asked: answers for another are not this one's
+        _relay().done.connect(self._holders_found)
         self._holder_request = 0  # the newest suggestion asked for; older answers are dropped
         self.editor.save_requested.connect(self.save)
         self.editor.cancel_requested.connect(self.cancel)
@@ -347,8 +363,8 @@ class StancePanel(QWidget):
         from annotator.session.holders import rank_holders
 
         self._holder_request += 1
-        token = (self._holder_request, self.doc_id, evidence)
-        text, spans, relay = self.text, list(self._spans), self._relay
+        token = (self._serial, self._holder_request, self.doc_id, evidence)
+        text, spans, relay = self.text, list(self._spans), _relay()
         key = (str(self.corpus.path), self.doc_id)
 
         def work():
@@ -356,13 +372,14 @@ class StancePanel(QWidget):
                 result = rank_holders(text, spans, evidence[0], evidence[1], key=key)
             except Exception as exc:  # a missing parser must not break the form: the nearest entity stays
                 result = exc
-            if shiboken6.isValid(relay):
-                relay.done.emit(token, result)
+            relay.done.emit(token, result)
 
         run_in_background(work)
 
     def _holders_found(self, token, result) -> None:
-        if token[0] != self._holder_request or self.editor.isHidden() or token[1] != self.doc_id:
+        if not shiboken6.isValid(self) or token[0] != self._serial:
+            return
+        if token[1] != self._holder_request or self.editor.isHidden() or token[2] != self.doc_id:
             return
         if isinstance(result, Exception):
             self.editor.propose_holders([])

@@ -7,10 +7,11 @@ that made them, and SQLite's WAL lets the window keep reading meanwhile.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QRunnable, QThread, QThreadPool, Signal
+from PySide6.QtCore import QThread, Signal
 
 log = logging.getLogger("annotator.ui")
 
@@ -51,17 +52,17 @@ class ImportWorker(QThread):
         self.succeeded.emit(report)
 
 
-class _Task(QRunnable):
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-
-    def run(self) -> None:
-        try:
-            self.fn()
-        except Exception:  # a warm-up is an optimisation; the real call will raise it again where it matters
-            log.warning("background task failed\n%s", traceback.format_exc())
+def _run(fn) -> None:
+    try:
+        fn()
+    except Exception:  # a warm-up is an optimisation; the real call will raise it again where it matters
+        log.warning("background task failed\n%s", traceback.format_exc())
 
 
 def run_in_background(fn) -> None:
-    QThreadPool.globalInstance().start(_Task(fn))
+    """`fn` on a plain Python thread (a daemon: it never holds up quitting). `fn` must not hold the last
+    reference to any Qt object: a PySide wrapper released in another thread is handed to the GUI thread
+    for deletion, and PySide 6.12 crashed there (SIGSEGV in Shiboken::BindingManager::
+    runDeletionInMainThread, seen under gdb). Qt's thread pool was such a case itself (the QRunnable
+    was released in the pool's thread)."""
+    threading.Thread(target=_run, args=(fn,), name="annotator-background", daemon=True).start()

@@ -14,6 +14,24 @@ from annotator.ui.main_window import MainWindow
 from annotator.ui.theme import apply_theme
 
 
+@pytest.fixture(scope="package", autouse=True)
+def gui_thread_collector(qapp):
+    """As the app does (annotator.ui.gc_guard): cycles are collected on the GUI thread only, never in a
+    background parse's thread. Automatic again for the tests after these."""
+    from annotator.ui.gc_guard import install
+
+    collector = install(qapp)
+    yield collector
+    collector.stop()
+    collector.setParent(None)
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test(gui_thread_collector):
+    yield
+    gui_thread_collector.check()  # a test that never ran the event loop still gets its cycles collected
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, qapp):
     """Never touch the user's settings: own names, an INI file under the test's tmp dir, light theme."""
