@@ -31,12 +31,15 @@ def test_the_app_turns_automatic_collection_off_and_collects_on_its_own_thread(q
         a, b = Node(), Node()
         a.b, b.a = b, a
         box["ref"] = weakref.ref(a)
-        for _ in range(5000):  # well past the first threshold: the automatic collector would run here
-            Node().me = None
+        # well past the first threshold (it counts objects made and not yet freed): the automatic collector
+        # would have run here, in this thread
+        box["kept"] = [Node() for _ in range(5000)]
 
     worker = threading.Thread(target=make_cycle)
     worker.start()
     worker.join()
     assert box["ref"]() is not None  # not collected in the worker
-    app.findChild(GuiThreadCollector).check()
+    collector = app.findChild(GuiThreadCollector)
+    assert gc.get_count()[0] > collector.threshold[0]  # a collection is due
+    collector.check()
     assert box["ref"]() is None
