@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import annotator, jsonl
 from export_synth import records
 
 from annotator.core.records import Record, Rejection
@@ -18,18 +17,6 @@ from annotator.session.corpus import Corpus
 from annotator.session.export import ExportOptions, export_corpus
 from annotator.session.importer import store_records
 from annotator.session.imports import ImportOptions, import_paths
-
-ENV = dict(os.environ, NO_COLOR="1")
-
-
-def annotator(*args, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], cwd=cwd, env=ENV, capture_output=True,
-                          text=True, timeout=180)
-
-
-def jsonl(path: Path, *objs) -> Path:
-    path.write_text("".join(json.dumps(o) + "\n" for o in objs), encoding="utf-8")
-    return path
 
 
 def test_duplicates_by_line_with_a_policy_and_an_exit_code_that_says_so(tmp_path):

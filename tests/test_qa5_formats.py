@@ -3,23 +3,9 @@ driven through the CLI as a subprocess (exit codes and messages are what the use
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ENV = dict(os.environ, NO_COLOR="1")
-
-
-def annotator(*args, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], cwd=cwd, env=ENV, capture_output=True,
-                          text=True, timeout=180)
-
-
-def jsonl(path: Path, *objs) -> Path:
-    path.write_text("".join(json.dumps(o) + "\n" for o in objs), encoding="utf-8")
-    return path
+from cli_run import annotator, jsonl
 
 
 def test_a_symlink_loop_named_on_the_command_line_costs_only_itself(tmp_path):
