@@ -20,7 +20,6 @@ import platform
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -36,6 +35,7 @@ from annotator.io.formats import WRITERS
 from annotator.session.corpus import Corpus
 from annotator.session.export_checks import Check, debug_checks
 from annotator.session.export_extension import EXPORT_EXTENSIONS, ExportExtension
+from annotator.storage.db import read_snapshot
 
 OPTIMIZE = ("efficiency", "accuracy")
 INCLUDABLE = (IN_PROGRESS,)
@@ -155,7 +155,7 @@ def export_corpus(
     started = time.perf_counter()
     exts = default_extensions() if extensions is None else list(extensions)
     statuses = (ACCEPTED, *options.include)
-    with _snapshot(corpus):
+    with read_snapshot(corpus.db):  # every page sees the same state of the corpus
         plan = _plan_split(corpus, statuses, options.dev, options.seed)
         if plan.total == 0:
             raise ExportError(_nothing_to_export(corpus, options))
@@ -266,20 +266,6 @@ def _split_of(plan: SplitPlan, doc_id: int, sha: str, options: ExportOptions) ->
 
 
 # ---- reading ------------------------------------------------------------
-@contextmanager
-def _snapshot(corpus: Corpus) -> Iterator[None]:
-    """One read transaction: every page sees the same state of the corpus (WAL lets writers go on)."""
-    conn = corpus.db.conn
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        conn.execute("ROLLBACK")
-
-
 def iter_documents(corpus: Corpus, statuses: Sequence[str], page: int = PAGE) -> Iterator[tuple[list[ExportDoc], list[str], Counter]]:
     """Pages of documents in id order with their spans: (items, their sha256, span origins)."""
     marks = ",".join("?" for _ in statuses)

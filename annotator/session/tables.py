@@ -8,7 +8,6 @@ the dashboard's "Save table" both write through here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from annotator.io.tables import Column, write_table
 from annotator.session import dashboard
 from annotator.session.corpus import Corpus
 from annotator.session.doc_filter import DocFilter
+from annotator.storage.db import read_snapshot
 
 KINDS = ("documents", "entities", "stances")
 BATCH = 1000
@@ -76,7 +76,7 @@ def rows(corpus: Corpus, kind: str, where: DocFilter | None = None) -> Iterator[
     check_kind(kind)
     clauses, args = (where or DocFilter()).clauses("d")
     sql = " WHERE " + " AND ".join(clauses) if clauses else ""
-    with _snapshot(corpus):
+    with read_snapshot(corpus.db):
         if kind == "documents":
             yield from _batches(corpus.db.execute(
                 "SELECT d.id, d.title, d.status, d.published, d.published_src, d.outlet, d.outlet_src, d.url, d.url_src, "
@@ -135,17 +135,6 @@ def _batches(cursor, bools: tuple[int, ...] = ()) -> Iterator[list[tuple]]:
         yield batch
 
 
-@contextmanager
-def _snapshot(corpus: Corpus):
-    conn = corpus.db.conn
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        conn.execute("ROLLBACK")
 
 
 def write(

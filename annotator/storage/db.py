@@ -83,6 +83,21 @@ def _connect(path: str | Path, uri_query: str | None = None) -> sqlite3.Connecti
 
 
 @contextmanager
+def read_snapshot(db) -> Iterator[None]:
+    """One read transaction: every query inside sees the same state of the database (WAL lets writers
+    go on meanwhile). Inside an open transaction it adds nothing. `db` is anything with a `conn`."""
+    conn = getattr(db, "conn", db)
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("ROLLBACK")
+
+
+@contextmanager
 def write_transaction(db) -> Iterator[None]:
     """One write transaction, begun with BEGIN IMMEDIATE on an autocommit connection.
 
