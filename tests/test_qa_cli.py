@@ -32,19 +32,26 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def test_ctrl_c_during_a_two_process_import_stops_cleanly_and_a_rerun_completes(tmp_path):
+def two_process_import(tmp_path: Path) -> tuple[subprocess.Popen, list[str], Path]:
+    """`import` of 160 articles with 2 pre-annotation processes, in a session of its own, once both workers run:
+    (the process, its command, the database)."""
     folder = tmp_path / "articles"
     folder.mkdir()
     for i in range(160):
         (folder / f"a{i:03}.txt").write_text(f"Copy {i}\n" + SEEDS[i % len(SEEDS)].read_text(), encoding="utf-8")
     db = tmp_path / "c.db"
     cmd = [sys.executable, "-m", "annotator", "import", str(folder), "--db", str(db), "--n-process", "2", "--batch-size", "4"]
-    # a terminal's Ctrl+C goes to the whole foreground process group: the workers get it too
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 60
     while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(_children(proc.pid)) >= 2, "the pre-annotation workers never started"
+    return proc, cmd, db
+
+
+def test_ctrl_c_during_a_two_process_import_stops_cleanly_and_a_rerun_completes(tmp_path):
+    # a terminal's Ctrl+C goes to the whole foreground process group: the workers get it too
+    proc, cmd, db = two_process_import(tmp_path)
     # long enough for the workers to annotate some texts: 2 s on an idle machine, longer on a loaded one
     time.sleep(2.0 * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1)))
     os.killpg(proc.pid, signal.SIGINT)
@@ -60,7 +67,7 @@ def test_ctrl_c_during_a_two_process_import_stops_cleanly_and_a_rerun_completes(
     kept = stats(db)["documents"]["total"]
     assert 0 < kept < 160, "what was annotated before the interrupt is kept"
     assert f"imported {kept} documents" in out
-    again = annotator("import", folder, "--db", db, "--model", "none")
+    again = annotator("import", tmp_path / "articles", "--db", db, "--model", "none")
     assert again.returncode == 0, again.stderr
     assert f"{kept} already in the corpus" in again.stdout
     assert stats(db)["documents"]["total"] == 160

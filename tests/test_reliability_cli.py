@@ -8,22 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
-from test_qa_cli import SEEDS, _children, annotator, stats
+from test_qa_cli import annotator, stats, two_process_import
 
 
 @pytest.mark.slow
 def test_sigint_to_the_main_process_alone_of_a_two_process_import_stops_cleanly(tmp_path):
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for i in range(160):
-        (folder / f"a{i:03}.txt").write_text(f"Copy {i}\n" + SEEDS[i % len(SEEDS)].read_text(), encoding="utf-8")
-    db = tmp_path / "c.db"
-    cmd = [sys.executable, "-m", "annotator", "import", str(folder), "--db", str(db), "--n-process", "2", "--batch-size", "4"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(_children(proc.pid)) >= 2, "the pre-annotation workers never started"
+    proc, cmd, db = two_process_import(tmp_path)
     time.sleep(3.0)
     os.kill(proc.pid, signal.SIGINT)  # `kill -INT <pid>`: the workers do not get it
     try:
@@ -35,7 +25,7 @@ def test_sigint_to_the_main_process_alone_of_a_two_process_import_stops_cleanly(
     assert proc.returncode == 130 and "Traceback" not in err and "W127" not in err, err
     kept = stats(db)["documents"]["total"]
     assert f"imported {kept} documents" in out
-    again = annotator("import", folder, "--db", db, "--model", "none")
+    again = annotator("import", tmp_path / "articles", "--db", db, "--model", "none")
     assert again.returncode == 0 and f"{kept} already in the corpus" in again.stdout
     assert stats(db)["documents"]["total"] == 160
 
